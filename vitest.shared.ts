@@ -1,0 +1,19 @@
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+/**
+ * The settings every package's vitest config starts from: workspace packages resolve to their
+ * TypeScript sources (the `@switchboard/source` export condition), and each run also writes
+ * vitest's JSON report so `.ci/run` can sum the counts across packages.
+ */
+export function packageTestConfig(name: string, overrides: ViteUserConfig['test'] = {}) {
+  return defineConfig({
+    resolve: { conditions: ['@switchboard/source', 'module', 'node', 'import', 'default'] },
+    ssr: { resolve: { conditions: ['@switchboard/source', 'node', 'import', 'default'] } },
+    test: {
+      name,
+      environment: 'node',
+      reporters: ['default', ['json', { outputFile: '.vitest-results/results.json' }]],
+      ...overrides,
+    },
+  });
+}

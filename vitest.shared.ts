@@ -1,3 +1,4 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 /**
@@ -7,8 +8,8 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
  */
 export function packageTestConfig(name: string, overrides: ViteUserConfig['test'] = {}) {
   return defineConfig({
-    resolve: { conditions: ['@switchboard/source', 'module', 'node', 'import', 'default'] },
-    ssr: { resolve: { conditions: ['@switchboard/source', 'node', 'import', 'default'] } },
+    resolve: { conditions: ['@switchboard/source', ...defaultClientConditions] },
+    ssr: { resolve: { conditions: ['@switchboard/source', ...defaultServerConditions] } },
     test: {
       name,
       environment: 'node',

@@ -1,3 +1,4 @@
 import { packageTestConfig } from '../../vitest.shared.ts';
 
-export default packageTestConfig('db');
+// Starting PGlite from scratch (initdb) takes seconds; snapshots are built inside hooks and tests.
+export default packageTestConfig('db', { hookTimeout: 60_000, testTimeout: 30_000 });

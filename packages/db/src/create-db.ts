@@ -1,0 +1,135 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type ParserOptions, PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { DbError } from './errors.js';
+
+/** Which engine serves the database: PostgreSQL through `pg`, or PGlite (Postgres in WASM). */
+export type DbKind = 'postgres' | 'pglite';
+
+/** Where the database lives. Give `url` for PostgreSQL; omit it for PGlite. */
+export interface DbConfig {
+  /** A `postgres://` or `postgresql://` URL: connect through a `pg` pool. */
+  url?: string;
+  /** PGlite's data folder, created if missing. Default `.data/pglite` (relative to the cwd). */
+  dataDir?: string;
+  /** Run PGlite in memory: nothing is written to disk and everything is gone on `close()`. */
+  inMemory?: boolean;
+  /** Most connections the `pg` pool opens (PostgreSQL only). Default 10. */
+  poolMax?: number;
+  /**
+   * Called when an idle pooled connection fails, e.g. the server restarted (PostgreSQL only). The
+   * pool drops that connection and opens a new one on demand. Default: written to stderr.
+   */
+  onError?: (error: Error) => void;
+}
+
+/** An open database. `db` is the only thing application code queries through. */
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly kind: DbKind;
+  /** Ends the pool or closes PGlite. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** The default PGlite data folder, relative to the working directory. */
+export const DEFAULT_PGLITE_DATA_DIR = '.data/pglite';
+
+const DEFAULT_POOL_MAX = 10;
+
+/**
+ * Opens the database. A `postgres://` / `postgresql://` URL selects PostgreSQL (a `pg` pool);
+ * no URL selects PGlite, on disk in `dataDir` or in memory with `inMemory`. Connections open on
+ * the first query, so this never blocks; a wrong URL surfaces as that query's error.
+ *
+ * Both drivers return the same JS values: `timestamptz` → `Date`, `int8`/`bigint` (identity ids,
+ * `count(*)`) → decimal `string`, `int8[]` → `string[]`.
+ *
+ * @throws {DbError} `INVALID_CONFIG` for a URL of another scheme or contradictory options.
+ */
+export function createDb(config: DbConfig = {}): DatabaseHandle {
+  const { url, dataDir, inMemory = false } = config;
+  if (url !== undefined) {
+    if (!/^postgres(ql)?:\/\//i.test(url)) {
+      // The URL itself is not repeated: it may hold a password.
+      throw new DbError(
+        'INVALID_CONFIG',
+        'The database url must start with postgres:// or postgresql://; omit it to use PGlite.',
+      );
+    }
+    if (dataDir !== undefined || inMemory) {
+      throw new DbError(
+        'INVALID_CONFIG',
+        'Give either a PostgreSQL url or PGlite options (dataDir, inMemory), not both.',
+      );
+    }
+    return openPostgres(url, config);
+  }
+  if (dataDir !== undefined && inMemory) {
+    throw new DbError('INVALID_CONFIG', 'Give either dataDir or inMemory, not both.');
+  }
+  if (inMemory) return openPglite(() => PGlite.create({ parsers: pgliteParsers }));
+  const folder = resolve(dataDir ?? DEFAULT_PGLITE_DATA_DIR);
+  return openPglite(async () => {
+    await mkdir(folder, { recursive: true });
+    return PGlite.create({ dataDir: folder, parsers: pgliteParsers });
+  });
+}
+
+/** The type oid of `int8[]`; PGlite names only scalar types. */
+const INT8_ARRAY = 1016;
+
+/**
+ * PGlite reads `int8` as a number, or a bigint past 2^53; `pg` reads it as a string. Strings on
+ * both keep large ids exact and give callers a single type.
+ */
+/** @internal */
+export const pgliteParsers: ParserOptions = {
+  [pgliteTypes.INT8]: (value) => value,
+  [INT8_ARRAY]: (value) => pgliteTypes.arrayParser(value, (element) => element, INT8_ARRAY),
+};
+
+/** The `pg` defaults already read `int8` as a string; pinned here so a global override can't leak in. */
+function postgresTypes(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, (value: string) => value);
+  return types;
+}
+
+/** @internal Also used by the test helpers. */
+export function openPostgres(
+  url: string,
+  options: Pick<DbConfig, 'poolMax' | 'onError'> = {},
+): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax ?? DEFAULT_POOL_MAX,
+    types: postgresTypes(),
+  });
+  // Without a listener, an idle connection's error would crash the process.
+  pool.on('error', options.onError ?? reportIdleError);
+  return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+}
+
+/** @internal Also used by the test helpers. */
+export function openPglite(pglite: PGlite | (() => Promise<PGlite>)): DatabaseHandle {
+  return handle(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }), 'pglite');
+}
+
+function handle(db: Kysely<Database>, kind: DbKind): DatabaseHandle {
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    kind,
+    close: () => {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}
+
+function reportIdleError(error: Error): void {
+  console.error('[@switchboard/db] idle PostgreSQL connection failed:', error.message);
+}

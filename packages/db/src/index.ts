@@ -1,0 +1,22 @@
+export {
+  createDb,
+  type DatabaseHandle,
+  type DbConfig,
+  type DbKind,
+  DEFAULT_PGLITE_DATA_DIR,
+} from './create-db.js';
+export type * from './database.js';
+export {
+  DbError,
+  type DbErrorReason,
+  PgErrorCode,
+  type PgErrorInfo,
+  pgErrorOf,
+} from './errors.js';
+export {
+  type MigrationState,
+  migrateDown,
+  migrateToLatest,
+  migrationStatus,
+  resetSchema,
+} from './migrate.js';

@@ -1,0 +1,22 @@
+import type { Migration } from 'kysely/migration';
+import * as createUsers from './20261125_1200_create_users.js';
+import * as createOrganizations from './20261125_1201_create_organizations.js';
+import * as createMemberships from './20261125_1202_create_memberships.js';
+import * as createToolkitPolicies from './20261125_1203_create_toolkit_policies.js';
+import * as createConnectedAccounts from './20261125_1204_create_connected_accounts.js';
+import * as createConnectionRequests from './20261125_1205_create_connection_requests.js';
+import * as createToolExecutions from './20261125_1206_create_tool_executions.js';
+
+/**
+ * Every migration, by name. Imported statically (not read from a folder) so that the same code
+ * runs from `src` under a TypeScript loader and from `dist` on plain Node. Add new files here.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '20261125_1200_create_users': createUsers,
+  '20261125_1201_create_organizations': createOrganizations,
+  '20261125_1202_create_memberships': createMemberships,
+  '20261125_1203_create_toolkit_policies': createToolkitPolicies,
+  '20261125_1204_create_connected_accounts': createConnectedAccounts,
+  '20261125_1205_create_connection_requests': createConnectionRequests,
+  '20261125_1206_create_tool_executions': createToolExecutions,
+};

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { AppError } from './errors.js';
+import { registerCallbackRoute } from './http/callback.route.js';
+import { registerHealthRoutes } from './http/health.routes.js';
+import { type AppRouter, appRouter } from './routers/app.router.js';
+import { type AppDeps, contextFactory } from './trpc/context.js';
+
+/** Log fields that may carry credentials never reach the logs. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.token',
+  '*.apiKey',
+  '*.access_token',
+];
+
+/** The whole HTTP face of Switchboard; never listens, so tests can use it as they like. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: { level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: 5_000 },
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  await app.register(helmet, { contentSecurityPolicy: false });
+  const webOrigin = new URL(config.WEB_ORIGIN).origin;
+  // A function, so other origins get no CORS headers at all rather than a mismatching one.
+  await app.register(cors, {
+    origin: (origin, allow) => allow(null, origin === webOrigin),
+    methods: ['GET', 'POST'],
+  });
+
+  const publicUrl = () => {
+    if (config.PUBLIC_URL) return config.PUBLIC_URL;
+    const address = app.server.address() as AddressInfo | null;
+    const port = address?.port ?? config.PORT;
+    return `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  };
+
+  registerHealthRoutes(app, deps);
+  registerCallbackRoute(app, deps);
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: contextFactory(deps, publicUrl),
+      onError({ error, path, ctx }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          ctx?.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        }
+      },
+      responseMeta({ errors }) {
+        const retryAfter = errors
+          .map((error) =>
+            error.cause instanceof AppError ? error.cause.retryAfterSeconds : undefined,
+          )
+          .find((seconds) => seconds !== undefined);
+        return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+  return app;
+}

@@ -1,0 +1,24 @@
+import type { Principal } from '@switchboard/identity';
+import { AppError } from '../errors.js';
+import { membershipsOf } from '../repos/memberships.repo.js';
+import { ensureUser } from '../repos/users.repo.js';
+import type { Context } from '../trpc/context.js';
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
+/**
+ * The caller as identity sees it. Memberships are read on every request, so a removed member
+ * loses the organization's accounts on their next call.
+ */
+export async function authenticate(ctx: Context): Promise<Principal> {
+  const header = ctx.authorization;
+  if (!header)
+    throw new AppError('UNAUTHENTICATED', 'An Authorization: Bearer <token> header is required');
+  const token = BEARER.exec(header)?.[1];
+  if (!token)
+    throw new AppError('INVALID_TOKEN', 'The Authorization header must be "Bearer <token>"');
+  const userId = await ctx.deps.tokens.verify(token);
+  await ensureUser(ctx.deps.db, userId);
+  const memberships = await membershipsOf(ctx.deps.db, userId);
+  return { userId, memberships: memberships.map(({ orgId, role }) => ({ orgId, role })) };
+}

@@ -1,0 +1,42 @@
+import type { ComposioGateway, ToolDefinition } from '@switchboard/composio-gateway';
+import type { Database } from '@switchboard/db';
+import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { TokenService } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
+import type { TtlCache } from '../limits/ttl-cache.js';
+
+/** What the app is built from; tests pass real ones built for the test. */
+export interface AppDeps {
+  config: Config;
+  db: Kysely<Database>;
+  gateway: ComposioGateway;
+  tokens: TokenService;
+  limiter: RateLimiter;
+  /** Cached `tools.list` answers; shared through Redis when it is configured. */
+  toolListCache: TtlCache<ToolDefinition[]>;
+  now: () => Date;
+  /** Checks that the database answers; used by /readyz. */
+  pingDatabase: () => Promise<void>;
+}
+
+export interface Context {
+  deps: AppDeps;
+  requestId: string;
+  log: FastifyBaseLogger;
+  authorization: string | undefined;
+  /** This API's own base URL, where Composio sends browsers back (the OAuth callback). */
+  publicUrl: () => string;
+}
+
+export function contextFactory(deps: AppDeps, publicUrl: () => string) {
+  return ({ req }: CreateFastifyContextOptions): Context => ({
+    deps,
+    requestId: String(req.id),
+    log: req.log,
+    authorization: req.headers.authorization,
+    publicUrl,
+  });
+}

@@ -3,25 +3,25 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['apps', 'packages'];
+const packageDirs = ['apps', 'packages']
+  .flatMap((root) => readdirSync(root).map((name) => join(root, name)))
+  .concat(['bench']);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const perPackage = [];
-for (const root of roots) {
-  for (const name of readdirSync(root)) {
-    const report = join(root, name, '.vitest-results', 'results.json');
-    try {
-      statSync(report);
-    } catch {
-      continue;
-    }
-    const json = JSON.parse(readFileSync(report, 'utf8'));
-    passed += json.numPassedTests;
-    failed += json.numFailedTests + (json.numFailedTestSuites > 0 && json.numFailedTests === 0 ? 1 : 0);
-    skipped += json.numPendingTests + json.numTodoTests;
-    perPackage.push(`${root}/${name}: ${json.numPassedTests} passed, ${json.numFailedTests} failed`);
+for (const dir of packageDirs) {
+  const report = join(dir, '.vitest-results', 'results.json');
+  try {
+    statSync(report);
+  } catch {
+    continue;
   }
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  passed += json.numPassedTests;
+  failed += json.numFailedTests + (json.numFailedTestSuites > 0 && json.numFailedTests === 0 ? 1 : 0);
+  skipped += json.numPendingTests + json.numTodoTests;
+  perPackage.push(`${dir}: ${json.numPassedTests} passed, ${json.numFailedTests} failed`);
 }
 for (const line of perPackage) console.log(`  ${line}`);
 const tail = skipped > 0 ? `, ${skipped} skipped` : '';

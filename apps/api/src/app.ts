@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
@@ -21,6 +22,30 @@ const REDACT = [
   '*.access_token',
 ];
 
+/**
+ * Requests Node's HTTP parser refuses before any route runs (a query input too large for a URL,
+ * broken framing) still get an answer a client can branch on, in the shape of a tRPC error.
+ */
+function answerMalformedRequest(error: Error & { code?: string }, socket: Duplex) {
+  if (!socket.writable) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const message =
+    status === 431
+      ? 'The request line or headers are too large; send large inputs in a POST body'
+      : 'Malformed HTTP request';
+  const body = JSON.stringify({
+    error: {
+      message,
+      code: -32600,
+      data: { code: 'BAD_REQUEST', httpStatus: status, reason: 'INVALID_INPUT' },
+    },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** The whole HTTP face of Switchboard; never listens, so tests can use it as they like. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -30,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 5_000 },
+    clientErrorHandler: answerMalformedRequest,
   });
 
   app.addHook('onSend', async (req, reply) => {

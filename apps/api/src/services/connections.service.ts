@@ -341,7 +341,7 @@ export async function accountFor(
   action: Action,
 ): Promise<AccountRecord> {
   const account = await accountById(deps.db, id);
-  if (!account) throw notFound(`Connected account ${id}`);
+  if (!account) throw notFound('Connected account');
   authorize(principal, action, { scope: account.scope, toolkit: account.toolkit });
   return account;
 }
@@ -381,7 +381,7 @@ export async function updateConnection(
 
 async function reloaded(deps: AppDeps, id: string): Promise<ConnectionView> {
   const account = await accountById(deps.db, id);
-  if (!account) throw notFound(`Connected account ${id}`);
+  if (!account) throw notFound('Connected account');
   return toView(account);
 }
 

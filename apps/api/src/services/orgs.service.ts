@@ -60,7 +60,7 @@ export async function getOrganizationView(deps: AppDeps, principal: Principal, o
   authorize(principal, 'org.read', { scope: orgScope(orgId) });
   const org = await getOrganization(deps.db, orgId);
   const membership = principal.memberships.find((m) => m.orgId === orgId);
-  if (!org || !membership) throw new AppError('NOT_FOUND', `Organization ${orgId} was not found`);
+  if (!org || !membership) throw new AppError('NOT_FOUND', 'Organization was not found');
   return {
     id: org.id,
     name: org.name,
@@ -101,7 +101,7 @@ export async function changeMembership(
   const now = deps.now();
   await deps.db.transaction().execute(async (trx) => {
     if (!(await lockOrganization(trx, orgId))) {
-      throw new AppError('NOT_FOUND', `Organization ${orgId} was not found`);
+      throw new AppError('NOT_FOUND', 'Organization was not found');
     }
     const members = await membersOf(trx, orgId);
     const plan = planRoleChange(members, principal.userId, change);

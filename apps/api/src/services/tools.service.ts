@@ -118,9 +118,7 @@ export async function executeTool(
   });
   if (!selection.ok) {
     if (selection.reason === 'ACCOUNT_NOT_FOUND') {
-      return refuse(
-        new AppError('NOT_FOUND', `Connected account ${input.connectedAccountId} was not found`),
-      );
+      return refuse(new AppError('NOT_FOUND', 'Connected account was not found in this scope'));
     }
     if (
       selection.reason === 'NO_CONNECTED_ACCOUNT' &&

@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../../src/routers/app.router.js';
+import { connect, type Harness, rowCounts, startHarness } from '../harness.js';
+import { rawCall } from '../raw-call.js';
+
+/**
+ * fast-check throws generated garbage at every procedure: wrong types, huge strings, unicode,
+ * prototype-pollution keys, deep nesting. Every answer must be a 4xx with a reason (or a success
+ * that the input happened to earn), never a 5xx, and a rejected call writes nothing.
+ */
+
+const KEYS = [
+  'orgId',
+  'userId',
+  'role',
+  'toolkit',
+  'toolkits',
+  'tool',
+  'tools',
+  'arguments',
+  'id',
+  'label',
+  'makeDefault',
+  'requestId',
+  'connectedAccountId',
+  'callbackUrl',
+  'include',
+  'cursor',
+  'limit',
+  'search',
+  'scope',
+  'name',
+  'connectRoles',
+  'denyTools',
+  'allowTools',
+];
+
+function deep(depth: number): unknown {
+  let value: unknown = 'bottom';
+  for (let i = 0; i < depth; i += 1) value = i % 2 === 0 ? { nested: value } : [value];
+  return value;
+}
+
+const hostileString = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom(
+    '',
+    ' ',
+    'default',
+    'Default',
+    'a@b.com',
+    'org_acme',
+    '../../etc/passwd',
+    '%00',
+    '\u0000',
+    'DROP TABLE users;--',
+  ),
+  fc.integer({ min: 1_000, max: 20_000 }).map((n) => 'x'.repeat(n)),
+  fc.constantFrom('__proto__', 'constructor', 'prototype'),
+);
+
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  hostileString,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(hostileString, { maxLength: 5 }),
+  fc.integer({ min: 20, max: 200 }).map(deep),
+  fc.dictionary(hostileString, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+);
+
+/** Either any JSON at all, or an object with the procedures' own keys holding hostile values. */
+const hostileInput: fc.Arbitrary<unknown> = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.dictionary(fc.constantFrom(...KEYS), hostileValue, { minKeys: 1, maxKeys: 6 }),
+  fc.integer({ min: 50, max: 500 }).map(deep),
+);
+
+/** Raw JSON bodies no object literal can express: own __proto__ and constructor.prototype keys. */
+const POLLUTION_BODIES = [
+  '{"__proto__":{"polluted":true}}',
+  '{"orgId":"acme","__proto__":{"isAdmin":true}}',
+  '{"tool":"SLACK_LIST_CHANNELS","orgId":"acme","arguments":{"__proto__":{"polluted":true}}}',
+  '{"constructor":{"prototype":{"polluted":true}}}',
+  '{"id":{"__proto__":{"polluted":true}}}',
+];
+
+describe('generated bad input against every procedure (PGlite)', () => {
+  let h: Harness;
+  let token: string;
+  let generated = 0;
+
+  beforeAll(async () => {
+    h = await startHarness('pglite', {
+      RATE_LIMIT_USER_PER_MINUTE: '100000',
+      RATE_LIMIT_ORG_PER_MINUTE: '100000',
+    });
+    await h.as('alice').policies.set.mutate({ orgId: 'acme', toolkit: 'slack', scope: 'org' });
+    await connect(h, 'alice', { toolkit: 'slack', orgId: 'acme', identity: 'acme@example.test' });
+    token = await h.token('alice');
+  }, 60_000);
+
+  afterAll(async () => {
+    console.info(`bad-input fuzzing: ${generated} generated inputs across every procedure`);
+    await h?.close();
+  });
+
+  const procedures = Object.entries(
+    (
+      appRouter as unknown as {
+        _def: { procedures: Record<string, { _def: { type: 'query' | 'mutation' } }> };
+      }
+    )._def.procedures,
+  );
+
+  it.each(procedures)(
+    '%s answers garbage with a 4xx and a reason, and writes nothing',
+    async (path, procedure) => {
+      await fc.assert(
+        fc.asyncProperty(hostileInput, async (input) => {
+          generated += 1;
+          const before = await rowCounts(h.db);
+          const response = await rawCall(h, path, procedure._def.type, input, token);
+          expect(response.status, `${path} ${response.text.slice(0, 300)}`).toBeLessThan(500);
+          if (response.status >= 400) {
+            expect(response.reason, `${path} ${response.status} without a reason`).toEqual(
+              expect.any(String),
+            );
+            expect(await rowCounts(h.db)).toStrictEqual(before);
+          }
+        }),
+        { numRuns: 40, endOnFailure: true },
+      );
+    },
+    120_000,
+  );
+
+  it.each(procedures)(
+    '%s refuses prototype-pollution bodies and the server stays unpolluted',
+    async (path) => {
+      for (const body of POLLUTION_BODIES) {
+        generated += 1;
+        const before = await rowCounts(h.db);
+        const response = await fetch(`${h.url}/trpc/${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body,
+        });
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) expect(await rowCounts(h.db)).toStrictEqual(before);
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    },
+  );
+});

@@ -1,0 +1,340 @@
+import { databaseKindsUnderTest } from '@switchboard/db/testing';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../../src/routers/app.router.js';
+import { connect, type Harness, startHarness } from '../harness.js';
+import { type RawResponse, rawCall } from '../raw-call.js';
+
+/**
+ * Every procedure × every kind of caller × resources of the caller's own organization, of another
+ * user and of another organization. The list of procedures comes from the router itself, so a
+ * new procedure without a declared expectation fails this test.
+ */
+
+const PRINCIPALS = [
+  'owner',
+  'admin',
+  'member',
+  'viewer',
+  'removed',
+  'outsider',
+  'noToken',
+  'expiredToken',
+] as const;
+type Principal = (typeof PRINCIPALS)[number];
+const TARGETS = ['own-org', 'another-user', 'another-org'] as const;
+type Target = (typeof TARGETS)[number];
+
+const USER_OF: Record<Principal, string | null> = {
+  owner: 'alice',
+  admin: 'erin',
+  member: 'bob',
+  viewer: 'carol',
+  removed: 'rita',
+  outsider: 'dave',
+  noToken: null,
+  expiredToken: 'bob',
+};
+
+const VIEWER_UP: Principal[] = ['owner', 'admin', 'member', 'viewer'];
+const MEMBER_UP: Principal[] = ['owner', 'admin', 'member'];
+const ADMIN_UP: Principal[] = ['owner', 'admin'];
+
+interface World {
+  acmeSlack: string;
+  acmeRequest: string;
+  victorGithub: string;
+  victorRequest: string;
+  globexSlack: string;
+  globexRequest: string;
+  freshAcmeAccount(): Promise<string>;
+  freshAcmeMember(): Promise<string>;
+  freshAcmePolicy(): Promise<string>;
+  unique(): number;
+}
+
+const SKIP = Symbol('not applicable');
+type Input = unknown | typeof SKIP;
+
+interface Spec {
+  /** Takes no resource: any signed-in caller may call it; only the answer is checked for leaks. */
+  resourceFree?: true;
+  /** Exempt from this matrix, with the test that covers it instead. */
+  exempt?: string;
+  input?: (target: Target, world: World) => Input | Promise<Input>;
+  /** Who may use it on their own organization's resources. */
+  ownOrg?: Principal[];
+}
+
+const SPECS: Record<string, Spec> = {
+  'me.get': { resourceFree: true, input: () => undefined },
+  'orgs.create': { resourceFree: true, input: (_t, w) => ({ name: `Matrix ${w.unique()}` }) },
+  'toolkits.list': { resourceFree: true, input: () => ({ limit: 5 }) },
+  'dev.signIn': { exempt: 'dev mode only; refused with AUTH_MODE=jwt (operations suite)' },
+  'orgs.get': { ownOrg: VIEWER_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+  'orgs.members.list': { ownOrg: VIEWER_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+  'orgs.members.set': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => org(t, (orgId) => ({ orgId, userId: `temp-${w.unique()}`, role: 'viewer' })),
+  },
+  'orgs.members.remove': {
+    ownOrg: ADMIN_UP,
+    input: async (t, w) =>
+      t === 'own-org'
+        ? { orgId: 'acme', userId: await w.freshAcmeMember() }
+        : org(t, (orgId) => ({ orgId, userId: 'gina' })),
+  },
+  'policies.list': { ownOrg: VIEWER_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+  'policies.set': {
+    ownOrg: ADMIN_UP,
+    input: (t) => org(t, (orgId) => ({ orgId, toolkit: 'notion', scope: 'user' })),
+  },
+  'policies.remove': {
+    ownOrg: ADMIN_UP,
+    input: async (t, w) =>
+      t === 'own-org'
+        ? { orgId: 'acme', toolkit: await w.freshAcmePolicy() }
+        : org(t, (orgId) => ({ orgId, toolkit: 'slack' })),
+  },
+  'connections.authorize': {
+    ownOrg: ADMIN_UP,
+    input: (t) => org(t, (orgId) => ({ toolkit: 'slack', orgId })),
+  },
+  // A connection request is visible to whoever asked for it: alice asked for Acme's.
+  'connections.request': {
+    ownOrg: ['owner'],
+    input: (t, w) => ({ requestId: pick(t, w.acmeRequest, w.victorRequest, w.globexRequest) }),
+  },
+  'connections.list': {
+    ownOrg: VIEWER_UP,
+    input: (t) => org(t, (orgId) => ({ orgId, include: 'org' })),
+  },
+  'connections.get': {
+    ownOrg: VIEWER_UP,
+    input: (t, w) => ({ id: pick(t, w.acmeSlack, w.victorGithub, w.globexSlack) }),
+  },
+  'connections.update': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => ({
+      id: pick(t, w.acmeSlack, w.victorGithub, w.globexSlack),
+      label: `label-${w.unique()}`,
+    }),
+  },
+  'connections.reconnect': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => ({ id: pick(t, w.acmeSlack, w.victorGithub, w.globexSlack) }),
+  },
+  'connections.refresh': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => ({ id: pick(t, w.acmeSlack, w.victorGithub, w.globexSlack) }),
+  },
+  'connections.enable': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => ({ id: pick(t, w.acmeSlack, w.victorGithub, w.globexSlack) }),
+  },
+  'connections.disable': {
+    ownOrg: ADMIN_UP,
+    input: async (t, w) => ({
+      id: t === 'own-org' ? await w.freshAcmeAccount() : pick(t, '', w.victorGithub, w.globexSlack),
+    }),
+  },
+  'connections.delete': {
+    ownOrg: ADMIN_UP,
+    input: async (t, w) => ({
+      id: t === 'own-org' ? await w.freshAcmeAccount() : pick(t, '', w.victorGithub, w.globexSlack),
+    }),
+  },
+  'tools.list': {
+    ownOrg: VIEWER_UP,
+    input: (t) => org(t, (orgId) => ({ orgId, toolkits: ['slack'] })),
+  },
+  'tools.execute': {
+    ownOrg: MEMBER_UP,
+    input: (t, w) =>
+      t === 'another-user'
+        ? { tool: 'GITHUB_LIST_REPOS', arguments: {}, connectedAccountId: w.victorGithub }
+        : {
+            tool: 'SLACK_LIST_CHANNELS',
+            arguments: {},
+            orgId: t === 'own-org' ? 'acme' : 'globex',
+          },
+  },
+  'audit.list': { ownOrg: ADMIN_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+};
+
+/** Procedures addressed by organization have no "another user's" resource. */
+function org(target: Target, build: (orgId: string) => unknown): Input {
+  if (target === 'another-user') return SKIP;
+  return build(target === 'own-org' ? 'acme' : 'globex');
+}
+
+function pick(target: Target, own: string, anotherUser: string, anotherOrg: string): string {
+  return target === 'own-org' ? own : target === 'another-user' ? anotherUser : anotherOrg;
+}
+
+function expected(spec: Spec, principal: Principal, target: Target): 'ok' | 401 | 403 | 404 {
+  if (principal === 'noToken' || principal === 'expiredToken') return 401;
+  if (spec.resourceFree) return 'ok';
+  if (target !== 'own-org') return 404;
+  if (spec.ownOrg?.includes(principal)) return 'ok';
+  if (principal === 'removed' || principal === 'outsider') return 404;
+  // A member whose role is too low: FORBIDDEN, except where a resource is visible only to its
+  // requester, which is NOT_FOUND to everyone else.
+  return spec.ownOrg?.length === 1 ? 404 : 403;
+}
+
+describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
+  let h: Harness;
+  let world: World;
+  let foreignIds: string[];
+  const tokens = new Map<Principal, string | undefined>();
+
+  beforeAll(async () => {
+    h = await startHarness(kind, {
+      RATE_LIMIT_USER_PER_MINUTE: '100000',
+      RATE_LIMIT_ORG_PER_MINUTE: '100000',
+    });
+    const alice = h.as('alice');
+    await alice.policies.set.mutate({ orgId: 'acme', toolkit: 'slack', scope: 'org' });
+    await alice.orgs.members.set.mutate({ orgId: 'acme', userId: 'erin', role: 'admin' });
+    await alice.orgs.members.set.mutate({ orgId: 'acme', userId: 'rita', role: 'member' });
+    await alice.orgs.members.remove.mutate({ orgId: 'acme', userId: 'rita' });
+    const acmeSlack = (
+      await connect(h, 'alice', { toolkit: 'slack', orgId: 'acme', identity: 'acme@example.test' })
+    ).id;
+    const acmeRequest = (
+      await alice.connections.authorize.mutate({ toolkit: 'slack', orgId: 'acme' })
+    ).requestId;
+
+    const gina = h.as('gina');
+    await gina.orgs.create.mutate({ name: 'Globex', id: 'globex' });
+    await gina.policies.set.mutate({ orgId: 'globex', toolkit: 'slack', scope: 'org' });
+    const globexSlack = (
+      await connect(h, 'gina', {
+        toolkit: 'slack',
+        orgId: 'globex',
+        identity: 'globex@example.test',
+      })
+    ).id;
+    const globexRequest = (
+      await gina.connections.authorize.mutate({ toolkit: 'slack', orgId: 'globex' })
+    ).requestId;
+
+    const victor = h.as('victor');
+    const victorGithub = (
+      await connect(h, 'victor', { toolkit: 'github', identity: 'victor@example.test' })
+    ).id;
+    const victorRequest = (await victor.connections.authorize.mutate({ toolkit: 'notion' }))
+      .requestId;
+
+    let counter = 0;
+    const unique = () => {
+      counter += 1;
+      return counter;
+    };
+    world = {
+      acmeSlack,
+      acmeRequest,
+      victorGithub,
+      victorRequest,
+      globexSlack,
+      globexRequest,
+      unique,
+      async freshAcmeAccount() {
+        return (
+          await connect(h, 'alice', {
+            toolkit: 'slack',
+            orgId: 'acme',
+            identity: `acme-${unique()}@example.test`,
+          })
+        ).id;
+      },
+      async freshAcmeMember() {
+        const userId = `temp-${unique()}`;
+        await alice.orgs.members.set.mutate({ orgId: 'acme', userId, role: 'viewer' });
+        return userId;
+      },
+      async freshAcmePolicy() {
+        await alice.policies.set.mutate({ orgId: 'acme', toolkit: 'github', scope: 'user' });
+        return 'github';
+      },
+    };
+    foreignIds = [
+      victorGithub,
+      victorRequest,
+      globexSlack,
+      globexRequest,
+      'globex',
+      'victor',
+      'gina',
+    ];
+
+    const secret = new TextEncoder().encode(h.config.AUTH_JWT_SECRET);
+    for (const principal of PRINCIPALS) {
+      const userId = USER_OF[principal];
+      if (principal === 'expiredToken') {
+        tokens.set(
+          principal,
+          await new SignJWT({})
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('bob')
+            .setIssuer(h.config.AUTH_ISSUER)
+            .setAudience(h.config.AUTH_AUDIENCE)
+            .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+            .sign(secret),
+        );
+      } else {
+        tokens.set(principal, userId === null ? undefined : await h.token(userId));
+      }
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('declares an expectation for every procedure of the router', () => {
+    const procedures = Object.keys(
+      (appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures,
+    );
+    expect(procedures.sort()).toStrictEqual(Object.keys(SPECS).sort());
+  });
+
+  it('every procedure × caller × resource answers as declared and never shows another scope', async () => {
+    const procedures = (
+      appRouter as unknown as {
+        _def: { procedures: Record<string, { _def: { type: 'query' | 'mutation' } }> };
+      }
+    )._def.procedures;
+    const unexpected: string[] = [];
+    let cases = 0;
+    for (const [path, spec] of Object.entries(SPECS)) {
+      if (spec.exempt || !spec.input) continue;
+      const type = procedures[path]?._def.type ?? 'query';
+      for (const principal of PRINCIPALS) {
+        for (const target of spec.resourceFree ? (['own-org'] as const) : TARGETS) {
+          const input = await spec.input(target, world);
+          if (input === SKIP) continue;
+          cases += 1;
+          const response: RawResponse = await rawCall(h, path, type, input, tokens.get(principal));
+          const want = expected(spec, principal, target);
+          const ok = response.status >= 200 && response.status < 300;
+          const label = `${path} as ${principal} on ${target}: got ${response.status} ${response.reason ?? ''}`;
+          if (want === 'ok' ? !ok : response.status !== want)
+            unexpected.push(`${label}, expected ${want}`);
+          if (!ok && !response.reason) unexpected.push(`${label}: no reason code`);
+          const principalIsForeignOwner =
+            USER_OF[principal] === 'victor' || USER_OF[principal] === 'gina';
+          const leaked = principalIsForeignOwner
+            ? []
+            : foreignIds.filter((id) => response.text.includes(id));
+          if (leaked.length > 0)
+            unexpected.push(`${label}: response contains ${leaked.join(', ')}`);
+        }
+      }
+    }
+    console.info(`isolation matrix (${kind}): ${cases} procedure × caller × resource cases`);
+    expect(unexpected).toStrictEqual([]);
+    expect(cases).toBeGreaterThan(400);
+  }, 300_000);
+});

@@ -1,0 +1,111 @@
+import type { AddressInfo } from 'node:net';
+import { createSwitchboardClient, type SwitchboardClient } from '@switchboard/api';
+import {
+  buildApp,
+  createRuntime,
+  type Runtime,
+  seedDemo,
+  testConfig,
+} from '@switchboard/api/server';
+import {
+  createTestDatabase,
+  databaseKindsUnderTest,
+  type TestDatabase,
+} from '@switchboard/db/testing';
+import { parseUserId } from '@switchboard/identity';
+import { distDir } from './paths.ts';
+import { startWebServer, type WebServer } from './web-server.ts';
+
+export interface Stack {
+  /** The console's origin, as the browser opens it. */
+  webUrl: string;
+  apiUrl: string;
+  /** Where the database runs: PostgreSQL when DATABASE_URL is set (CI), else PGlite. */
+  databaseKind: TestDatabase['kind'];
+  /** A typed API client signed in as `userId`, for arranging what a test needs beforehand. */
+  as(userId: string): SwitchboardClient;
+  /** Connects an account through the whole redirect flow, without a browser (test setup). */
+  connect(
+    userId: string,
+    input: { toolkit: string; identity: string; orgId?: string; label?: string },
+  ): Promise<string>;
+  close(): Promise<void>;
+}
+
+const silent = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+
+/**
+ * Everything the console runs against, for one test file: a fresh database (seeded with the
+ * Acme demo), the API with its embedded Composio emulator, and the built bundle served with
+ * `/trpc` forwarded to the API — one origin, which is also the API's WEB_ORIGIN.
+ */
+export async function startStack(): Promise<Stack> {
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const databaseKind = databaseKindsUnderTest().at(-1) ?? 'pglite';
+    const database = await createTestDatabase(databaseKind);
+    closers.push(() => database.destroy());
+
+    const web: WebServer = await startWebServer(distDir);
+    closers.push(() => web.close());
+
+    const config = testConfig({ WEB_ORIGIN: web.origin });
+    const runtime: Runtime = await createRuntime(config, { logger: silent, db: database.db });
+    closers.push(() => runtime.close());
+    await seedDemo(database.db);
+
+    const app = await buildApp(runtime.deps);
+    closers.push(() => app.close());
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const apiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    web.setApiUrl(apiUrl);
+
+    const sign = runtime.deps.tokens.sign;
+    if (!sign) throw new Error('the test configuration must allow minting tokens');
+    const as = (userId: string) =>
+      createSwitchboardClient({ url: apiUrl, getToken: () => sign(parseUserId(userId)) });
+
+    return {
+      webUrl: web.origin,
+      apiUrl,
+      databaseKind,
+      as,
+      async connect(userId, input) {
+        const client = as(userId);
+        const pending = await client.connections.authorize.mutate({
+          toolkit: input.toolkit,
+          ...(input.orgId ? { orgId: input.orgId } : {}),
+          ...(input.label ? { label: input.label } : {}),
+        });
+        // The emulator's consent form posts back to its own URL; its answer redirects to the
+        // API's callback, which settles the request.
+        const consent = await fetch(pending.redirectUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ decision: 'approve', identity: input.identity }),
+          redirect: 'manual',
+        });
+        const callback = consent.headers.get('location');
+        if (!callback) throw new Error(`consent did not redirect (${consent.status})`);
+        await (await fetch(callback, { redirect: 'manual' })).arrayBuffer();
+        const request = await client.connections.request.query({ requestId: pending.requestId });
+        if (request.status !== 'ACTIVE' || !request.connectedAccountId) {
+          throw new Error(`connection did not become ACTIVE: ${JSON.stringify(request)}`);
+        }
+        return request.connectedAccountId;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

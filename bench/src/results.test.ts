@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type BenchReport,
+  checkTargets,
+  formatReport,
+  loadStats,
+  percentile,
+  toScenarioResult,
+} from './results.ts';
+
+describe('percentile', () => {
+  it('takes the nearest rank of sorted values', () => {
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(sorted, 50)).toBe(50);
+    expect(percentile(sorted, 99)).toBe(99);
+    expect(percentile(sorted, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBe(0);
+  });
+});
+
+describe('loadStats', () => {
+  it('counts every kind of failure as an error and rates completed responses', () => {
+    expect(
+      loadStats({
+        latenciesMs: [3, 1, 2, 10],
+        completed: 50,
+        durationS: 10,
+        non2xx: 1,
+        socketErrors: 2,
+        badBodies: 3,
+      }),
+    ).toStrictEqual({ rps: 5, p50Ms: 2, p99Ms: 10, errors: 6 });
+  });
+});
+
+describe('toScenarioResult', () => {
+  it('adds the ratio to the baseline and the peak RSS in MB', () => {
+    const stats = { rps: 1500, p50Ms: 10, p99Ms: 20, errors: 0 };
+    expect(toScenarioResult(stats, 200 * 1024 * 1024, 1000)).toStrictEqual({
+      rps: 1500,
+      p50Ms: 10,
+      p99Ms: 20,
+      errors: 0,
+      peakRssMb: 200,
+      ratioToBaseline: 1.5,
+    });
+  });
+});
+
+const report: BenchReport = {
+  at: '2026-11-25T00:00:00.000Z',
+  node: 'v24.21.0',
+  database: 'postgres',
+  concurrency: 32,
+  scenarios: {
+    baseline: { rps: 1000, p50Ms: 5, p99Ms: 9, errors: 0, peakRssMb: 300, ratioToBaseline: 1 },
+    'tools.execute': {
+      rps: 900,
+      p50Ms: 6,
+      p99Ms: 12,
+      errors: 0,
+      peakRssMb: 240,
+      ratioToBaseline: 0.9,
+    },
+    'tools.list': { rps: 3000, p50Ms: 2, p99Ms: 25, errors: 1, peakRssMb: 260, ratioToBaseline: 3 },
+  },
+};
+
+describe('checkTargets', () => {
+  it('reports each target as measured; the baseline process is not an API instance', () => {
+    expect(checkTargets(report)).toStrictEqual([
+      { target: 'tools.execute ≥ 1.0× baseline req/s', met: false, actual: '0.9×' },
+      { target: 'tools.list p99 ≤ 20 ms at concurrency 32', met: false, actual: '25 ms' },
+      { target: 'zero errors', met: false, actual: '1' },
+      { target: 'peak RSS ≤ 250 MB per API instance', met: false, actual: '260 MB' },
+    ]);
+  });
+});
+
+describe('formatReport', () => {
+  it('prints one row per scenario that ran, in the fixed order', () => {
+    const lines = formatReport(report, { baseline: { 'server CPU µs/req': '700' } }).split('\n');
+    expect(lines[0]).toMatch(/^scenario\s+req\/s\s+p50 ms\s+p99 ms\s+errors/);
+    expect(lines.slice(2).map((line) => line.split(/\s+/)[0])).toStrictEqual([
+      'baseline',
+      'tools.execute',
+      'tools.list',
+    ]);
+    expect(lines[2]).toMatch(/1000\.0\s+5\.00\s+9\.00\s+0\s+300\.0\s+1\.00\s+700$/);
+  });
+});

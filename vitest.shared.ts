@@ -13,6 +13,10 @@ export function packageTestConfig(name: string, overrides: ViteUserConfig['test'
     test: {
       name,
       environment: 'node',
+      // CI runs every package's suite at once on two cores: generous limits keep a loaded
+      // machine from failing tests that pass in well under a second alone.
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
       reporters: ['default', ['json', { outputFile: '.vitest-results/results.json' }]],
       ...overrides,
     },

@@ -1,3 +1,4 @@
 import { packageTestConfig } from '../../vitest.shared.ts';
 
-export default packageTestConfig('api');
+// --expose-gc lets the soak test measure memory after a collection, not between two.
+export default packageTestConfig('api', { execArgv: ['--expose-gc'] });

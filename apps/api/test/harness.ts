@@ -5,7 +5,7 @@ import {
   type RunningEmulator,
 } from '@switchboard/composio-emulator';
 import { createComposioGateway } from '@switchboard/composio-gateway';
-import type { Database } from '@switchboard/db';
+import { createDb, type Database } from '@switchboard/db';
 import { createTestDatabase, type TestDatabase } from '@switchboard/db/testing';
 import { parseUserId } from '@switchboard/identity';
 import { TRPCClientError } from '@trpc/client';
@@ -39,11 +39,28 @@ export interface Harness {
  * The real thing for one test file: a fresh database of `kind`, the emulator on loopback, the
  * real SDK behind the gateway, and the API listening on a random port. Seeded with the Acme demo.
  */
+export interface HarnessOptions {
+  /** PostgreSQL only: reach the test database through this URL (e.g. a proxy in front of it). */
+  databaseUrl?: (url: string) => string;
+}
+
 export async function startHarness(
   kind: DatabaseKind,
   overrides: Partial<Record<keyof Config, string>> = {},
+  options: HarnessOptions = {},
 ): Promise<Harness> {
-  const database = await createTestDatabase(kind);
+  const created = await createTestDatabase(kind);
+  let database: { db: Kysely<Database>; destroy(): Promise<void> } = created;
+  if (options.databaseUrl && created.url) {
+    const viaProxy = createDb({ url: options.databaseUrl(created.url), onError: () => undefined });
+    database = {
+      db: viaProxy.db,
+      destroy: async () => {
+        await viaProxy.close();
+        await created.destroy();
+      },
+    };
+  }
   const emulator = await createEmulator({ port: 0, controls: true });
   const config = testConfig(overrides);
   const gateway = createComposioGateway({

@@ -108,8 +108,14 @@ export function openPostgres(
     max: options.poolMax ?? DEFAULT_POOL_MAX,
     types: postgresTypes(),
   });
-  // Without a listener, an idle connection's error would crash the process.
-  pool.on('error', options.onError ?? reportIdleError);
+  // Without a listener, an idle connection's error would crash the process. A checked-out
+  // connection that dies mid-query fails that query, and also emits 'error' on its client:
+  // listen there too, or a database outage would crash the process instead of failing requests.
+  const onError = options.onError ?? reportIdleError;
+  pool.on('error', onError);
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+  });
   return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { toAppError } from '../composio-errors.js';
+import { toAppError } from '../error-mapping.js';
 import { AppError } from '../errors.js';
 import { requestById } from '../repos/requests.repo.js';
 import { settleRequest, webRedirectFor } from '../services/connections.service.js';

@@ -22,6 +22,8 @@ export const auditRouter = {
           limit: z.number().int().min(1).max(200).default(50),
           toolkit: toolkitInput.optional(),
           outcome: z.enum(OUTCOMES).optional(),
+          // Sent by tRPC's infinite-query helpers; the log pages one way, newest first.
+          direction: z.enum(['forward', 'backward']).optional(),
         })
         .strict()
         .optional(),

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { toAppError } from '../composio-errors.js';
+import { toAppError } from '../error-mapping.js';
 import { authedProcedure } from '../trpc/procedures.js';
 
 export const toolkitsRouter = {

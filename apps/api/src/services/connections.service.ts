@@ -12,7 +12,7 @@ import {
   userScope,
 } from '@switchboard/identity';
 import type { Kysely } from 'kysely';
-import { toAppError } from '../composio-errors.js';
+import { toAppError } from '../error-mapping.js';
 import { AppError, notFound } from '../errors.js';
 import {
   type AccountRecord,

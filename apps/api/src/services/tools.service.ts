@@ -8,7 +8,7 @@ import {
   type Scope,
   selectAccount,
 } from '@switchboard/identity';
-import { toAppError } from '../composio-errors.js';
+import { toAppError } from '../error-mapping.js';
 import { AppError } from '../errors.js';
 import { type AccountRecord, accountsOf, updateAccount } from '../repos/accounts.repo.js';
 import { type ExecutionAttempt, insertAttempt, type Outcome } from '../repos/audit.repo.js';

@@ -10,7 +10,7 @@ import {
 } from '@switchboard/identity';
 import { TRPCError } from '@trpc/server';
 import { authenticate } from '../auth/authenticate.js';
-import { toAppError } from '../composio-errors.js';
+import { toAppError } from '../error-mapping.js';
 import { AppError, type Reason } from '../errors.js';
 import type { Context } from './context.js';
 import { baseProcedure, middleware } from './init.js';

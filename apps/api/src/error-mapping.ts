@@ -21,9 +21,46 @@ export function appErrorFromGateway(error: GatewayError): AppError {
   return new AppError(GATEWAY_REASONS[error.reason], `Composio: ${error.message}`, options);
 }
 
-/** Any error as the API's own: AppErrors pass, gateway errors are mapped, others stay as they are. */
+// Socket errors and PostgreSQL's "cannot connect now" / connection-failure SQLSTATEs.
+const DATABASE_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** The database could not be reached (as opposed to refusing a statement). */
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let link = error, depth = 0; link instanceof Error && depth < 5; depth += 1) {
+    const code = (link as { code?: unknown }).code;
+    if (typeof code === 'string' && DATABASE_DOWN_CODES.has(code)) return true;
+    if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(link.message)) {
+      return true;
+    }
+    link = link.cause;
+  }
+  return false;
+}
+
+/**
+ * Any error as the API's own: AppErrors pass, gateway errors are mapped, an unreachable database
+ * is SERVICE_UNAVAILABLE; other errors stay as they are (and become INTERNAL).
+ */
 export function toAppError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (error instanceof GatewayError) return appErrorFromGateway(error);
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
+      cause: error,
+      retryAfterSeconds: 1,
+    });
+  }
   return error;
 }

@@ -1,0 +1,128 @@
+import { databaseKindsUnderTest } from '@switchboard/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type Harness, startHarness } from '../harness.js';
+import { rawCall } from '../raw-call.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+/**
+ * PostgreSQL stopped under load, simulated by cutting a proxy in front of it: /readyz reports
+ * 503 within a second, requests fail cleanly with a reason, service resumes once it is back, and
+ * every execution that reported success has exactly one audit row.
+ */
+const hasPostgres = databaseKindsUnderTest().includes('postgres');
+
+interface Outcome {
+  phase: 'before' | 'outage' | 'after';
+  status: number;
+  reason: string | undefined;
+  executionId?: string;
+}
+
+describe.runIf(hasPostgres)('PostgreSQL outage under load', () => {
+  let h: Harness;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    const target = new URL(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432');
+    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.start();
+    h = await startHarness(
+      'postgres',
+      { RATE_LIMIT_USER_PER_MINUTE: '100000' },
+      {
+        databaseUrl: (url) => {
+          const viaProxy = new URL(url);
+          viaProxy.hostname = '127.0.0.1';
+          viaProxy.port = String(proxy.port);
+          return viaProxy.toString();
+        },
+      },
+    );
+    await connect(h, 'bob', { toolkit: 'github', identity: 'bob-gh@example.test' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await proxy?.start().catch(() => undefined);
+    await h?.close();
+    await proxy?.stop();
+  });
+
+  const readyStatus = async () => (await fetch(`${h.url}/readyz`)).status;
+
+  it('degrades cleanly and recovers, without lost or duplicated audit rows', async () => {
+    const token = await h.token('bob');
+    const outcomes: Outcome[] = [];
+    let phase: Outcome['phase'] = 'before';
+    let running = true;
+
+    const worker = async (n: number) => {
+      while (running) {
+        // A request is counted in the phase it finished in: in-flight ones fail with the outage.
+        if (n % 2 === 0) {
+          const r = await rawCall(
+            h,
+            'tools.execute',
+            'mutation',
+            { tool: 'GITHUB_LIST_REPOS', arguments: {} },
+            token,
+          );
+          const executionId = (r.body as { result?: { data?: { executionId?: string } } }).result
+            ?.data?.executionId;
+          outcomes.push({
+            phase,
+            status: r.status,
+            reason: r.reason,
+            ...(executionId ? { executionId } : {}),
+          });
+        } else {
+          const r = await rawCall(h, 'connections.list', 'query', undefined, token);
+          outcomes.push({ phase, status: r.status, reason: r.reason });
+        }
+      }
+    };
+    const workers = Array.from({ length: 6 }, (_, n) => worker(n));
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    await sleep(1_000);
+    phase = 'outage';
+    const cutAt = performance.now();
+    await proxy.stop();
+    while ((await readyStatus()) !== 503) await sleep(20);
+    const detectedMs = performance.now() - cutAt;
+    await sleep(1_500);
+
+    await proxy.start();
+    const restoredAt = performance.now();
+    while ((await readyStatus()) !== 200) await sleep(50);
+    const recoveredMs = performance.now() - restoredAt;
+    await sleep(300);
+    phase = 'after';
+    await sleep(1_000);
+    running = false;
+    await Promise.all(workers);
+
+    expect(detectedMs, '/readyz reports 503 within a second').toBeLessThan(1_000);
+    expect(recoveredMs).toBeLessThan(5_000);
+    const byPhase = (p: Outcome['phase']) => outcomes.filter((o) => o.phase === p);
+    expect(byPhase('before').filter((o) => o.status !== 200)).toStrictEqual([]);
+    expect(byPhase('after').length).toBeGreaterThan(10);
+    expect(byPhase('after').filter((o) => o.status !== 200)).toStrictEqual([]);
+    const failedDuringOutage = byPhase('outage').filter((o) => o.status !== 200);
+    expect(failedDuringOutage.length).toBeGreaterThan(0);
+    for (const o of failedDuringOutage) {
+      expect(o.status, JSON.stringify(o)).toBe(503);
+      expect(o.reason).toBe('DATABASE_UNAVAILABLE');
+    }
+
+    const reportedSuccess = outcomes.flatMap((o) =>
+      o.status === 200 && o.executionId ? [o.executionId] : [],
+    );
+    const rows = await h.db
+      .selectFrom('tool_executions')
+      .select(['execution_id'])
+      .where('execution_id', 'in', reportedSuccess)
+      .execute();
+    expect(rows).toHaveLength(reportedSuccess.length);
+    expect(new Set(rows.map((r) => r.execution_id)).size).toBe(reportedSuccess.length);
+  }, 60_000);
+});

@@ -600,7 +600,12 @@ async function main(): Promise<number> {
     log();
   }
 
-  log(`Results (concurrency ${options.concurrency}, ${database.kind}, node ${process.version})`);
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+  log(
+    `Results (concurrency ${options.concurrency}, ${database.kind}, node ${process.version}, API from ${entry.kind}; load average now ${load})`,
+  );
   log(formatReport(bench.report, bench.extra));
   log();
   for (const check of checkTargets(bench.report)) {

@@ -41,7 +41,11 @@ function isDatabaseUnavailable(error: unknown): boolean {
   for (let link = error, depth = 0; link instanceof Error && depth < 5; depth += 1) {
     const code = (link as { code?: unknown }).code;
     if (typeof code === 'string' && DATABASE_DOWN_CODES.has(code)) return true;
-    if (/Connection terminated|connection timeout|Client has encountered a connection error/i.test(link.message)) {
+    if (
+      /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
+        link.message,
+      )
+    ) {
       return true;
     }
     link = link.cause;

@@ -108,7 +108,10 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
 }
 
 /** `pnpm dev`: dev sign-in, the demo seed, the embedded emulator and PGlite unless overridden. */
-export function loadDevConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadDevConfig(
+  env: Record<string, string | undefined> = process.env,
+  defaults: Record<string, string> = {},
+): Config {
   return loadConfig({
     NODE_ENV: 'development',
     AUTH_MODE: 'dev',
@@ -116,6 +119,7 @@ export function loadDevConfig(env: Record<string, string | undefined> = process.
     PORT: '3000',
     WEB_ORIGIN: 'http://127.0.0.1:5173',
     LOG_LEVEL: 'warn',
+    ...defaults,
     ...env,
   });
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { ConfigError, loadDevConfig } from './config.js';
@@ -12,7 +13,8 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
  * and the web app's dev server, with the URLs to open.
  */
 async function dev() {
-  const config = loadDevConfig();
+  // PGlite lives in the repository's .data/, where `pnpm db:migrate` also looks.
+  const config = loadDevConfig(undefined, { DATA_DIR: join(repoRoot, '.data') });
   const logger = {
     info: () => undefined,
     debug: () => undefined,

@@ -71,13 +71,7 @@ export async function getOrganizationView(deps: AppDeps, principal: Principal, o
 
 export async function listMembers(deps: AppDeps, principal: Principal, orgId: OrgId) {
   authorize(principal, 'org.read', { scope: orgScope(orgId) });
-  const members = await membersOf(deps.db, orgId);
-  return members.map((m) => ({
-    userId: m.userId,
-    displayName: m.displayName,
-    role: m.role,
-    joinedAt: m.joinedAt.toISOString(),
-  }));
+  return memberViews(deps, orgId);
 }
 
 const PLAN_FAILURES: Record<RolePlanFailure, Reason> = {
@@ -117,10 +111,10 @@ export async function changeMembership(
       await removeMember(trx, orgId, change.userId);
     }
   });
-  return listMembersUnchecked(deps, orgId);
+  return memberViews(deps, orgId);
 }
 
-async function listMembersUnchecked(deps: AppDeps, orgId: OrgId) {
+async function memberViews(deps: AppDeps, orgId: OrgId) {
   const members = await membersOf(deps.db, orgId);
   return members.map((m) => ({
     userId: m.userId,

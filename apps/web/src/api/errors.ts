@@ -242,6 +242,10 @@ const EXPLAINERS: Record<Reason, Explainer> = {
     title: 'Composio unavailable',
     message: 'Composio could not be reached or failed. Try again shortly.',
   }),
+  DATABASE_UNAVAILABLE: () => ({
+    title: 'Switchboard is briefly unavailable',
+    message: 'Its database could not be reached. Nothing was changed; try again in a moment.',
+  }),
   COMPOSIO_TIMEOUT: () => ({
     title: 'Composio timed out',
     message: 'Composio did not answer in time. Try again.',

@@ -34,6 +34,12 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    if (!(await runtime.deps.inFlight.drained(8_000))) {
+      app.log.warn(
+        { running: runtime.deps.inFlight.count },
+        'procedures still running at shutdown',
+      );
+    }
     await runtime.close();
     process.exit(0);
   };

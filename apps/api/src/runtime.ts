@@ -1,4 +1,4 @@
-import { createEmulator, type RunningEmulator } from '@switchboard/composio-emulator';
+import type { RunningEmulator } from '@switchboard/composio-emulator';
 import type { ToolDefinition } from '@switchboard/composio-gateway';
 import { type ComposioGateway, createComposioGateway } from '@switchboard/composio-gateway';
 import { createDb, migrateToLatest } from '@switchboard/db';
@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './limits/rate-limiter.js';
 import { createMemoryCache, createRedisCache } from './limits/ttl-cache.js';
 import type { AppDeps } from './trpc/context.js';
+import { InFlight } from './trpc/in-flight.js';
 
 const TOOL_LIST_TTL_MS = 5 * 60_000;
 
@@ -61,6 +62,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
             'COMPOSIO_API_KEY is required in production; the emulator is for dev and tests',
           );
         }
+        // Loaded only when used: production with a real key never carries the emulator.
+        const { createEmulator } = await import('@switchboard/composio-emulator');
         const started = await createEmulator({ port: 0, controls: true });
         closers.push(() => started.close());
         emulator = started;
@@ -97,6 +100,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
         ? createRedisCache<ToolDefinition[]>(redis, 'sb:tools:', TOOL_LIST_TTL_MS)
         : createMemoryCache<ToolDefinition[]>(TOOL_LIST_TTL_MS),
       now: options.now ?? (() => new Date()),
+      inFlight: new InFlight(),
       pingDatabase: async () => {
         await sql`select 1`.execute(db);
       },

@@ -1,6 +1,6 @@
 import type { Principal } from '@switchboard/identity';
 import { AppError } from '../errors.js';
-import { membershipsOf } from '../repos/memberships.repo.js';
+import { membershipsOf, type OrgMembership } from '../repos/memberships.repo.js';
 import { ensureUser } from '../repos/users.repo.js';
 import type { Context } from '../trpc/context.js';
 
@@ -10,7 +10,9 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
  * The caller as identity sees it. Memberships are read on every request, so a removed member
  * loses the organization's accounts on their next call.
  */
-export async function authenticate(ctx: Context): Promise<Principal> {
+export async function authenticate(
+  ctx: Context,
+): Promise<{ principal: Principal; memberships: OrgMembership[] }> {
   const header = ctx.authorization;
   if (!header)
     throw new AppError('UNAUTHENTICATED', 'An Authorization: Bearer <token> header is required');
@@ -20,5 +22,8 @@ export async function authenticate(ctx: Context): Promise<Principal> {
   const userId = await ctx.deps.tokens.verify(token);
   await ensureUser(ctx.deps.db, userId);
   const memberships = await membershipsOf(ctx.deps.db, userId);
-  return { userId, memberships: memberships.map(({ orgId, role }) => ({ orgId, role })) };
+  return {
+    principal: { userId, memberships: memberships.map(({ orgId, role }) => ({ orgId, role })) },
+    memberships,
+  };
 }

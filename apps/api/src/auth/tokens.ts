@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { checkUserId, type UserId } from '@switchboard/identity';
 import {
   createRemoteJWKSet,
@@ -19,10 +20,40 @@ export interface TokenService {
   sign?(userId: UserId, options?: { expiresInSeconds?: number }): Promise<string>;
 }
 
-export function createTokenService(config: Config): TokenService {
+/**
+ * Verified tokens, until they expire: the same token arrives on every request of a session, and
+ * verifying it again costs more than the rest of a cheap procedure. Bounded; expiry still holds.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { userId: UserId; expiresAtMs: number }>();
+
+  constructor(private readonly max = 10_000) {}
+
+  get(token: string, nowMs: number): UserId | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAtMs <= nowMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.userId;
+  }
+
+  set(token: string, userId: UserId, expiresAtMs: number) {
+    if (this.entries.size >= this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(token, { userId, expiresAtMs });
+  }
+}
+
+export function createTokenService(config: Config, now: () => number = Date.now): TokenService {
   const secretText =
     config.AUTH_JWT_SECRET ?? (config.AUTH_MODE === 'dev' ? DEV_SECRET : undefined);
-  const secret = secretText ? new TextEncoder().encode(secretText) : undefined;
+  // A KeyObject made once: given raw bytes, jose would import the key again on every verify.
+  const secret = secretText ? createSecretKey(Buffer.from(secretText, 'utf8')) : undefined;
+  const verified = new VerifiedTokens();
   const jwks: JWTVerifyGetKey | undefined = config.AUTH_JWKS_URL
     ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL))
     : undefined;
@@ -34,18 +65,26 @@ export function createTokenService(config: Config): TokenService {
   };
 
   async function verifyWithKey(token: string) {
+    const options = { ...verifyOptions, currentDate: new Date(now()) };
     if (jwks) {
-      return jwtVerify(token, jwks, { ...verifyOptions, algorithms: ['RS256', 'ES256', 'EdDSA'] });
+      return jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] });
     }
-    if (secret) return jwtVerify(token, secret, { ...verifyOptions, algorithms: ['HS256'] });
+    if (secret) return jwtVerify(token, secret, { ...options, algorithms: ['HS256'] });
     throw new AppError('INTERNAL', 'No token verification key is configured');
   }
 
   const service: TokenService = {
     async verify(token) {
+      const known = verified.get(token, now());
+      if (known) return known;
       let subject: unknown;
+      let expiresAtMs: number;
       try {
-        subject = (await verifyWithKey(token)).payload.sub;
+        const { payload } = await verifyWithKey(token);
+        subject = payload.sub;
+        // Cached until its expiry plus the tolerated skew: the moment verification itself
+        // would start refusing it.
+        expiresAtMs = ((payload.exp ?? 0) + config.AUTH_CLOCK_SKEW_SECONDS) * 1000;
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof joseErrors.JWTExpired) {
@@ -59,6 +98,7 @@ export function createTokenService(config: Config): TokenService {
           details: { rule: checked.error.rule },
         });
       }
+      verified.set(token, checked.value, expiresAtMs);
       return checked.value;
     },
   };

@@ -1,6 +1,6 @@
 import type { Database } from '@switchboard/db';
 import type { OrgId, Scope, UserId } from '@switchboard/identity';
-import type { Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { scopeColumns, scopeOfRow } from './scope-columns.js';
 
 type Db = Kysely<Database>;
@@ -24,24 +24,33 @@ export interface ExecutionAttempt {
   startedAt: Date;
 }
 
+// Runs on every tool execution: fixed SQL skips building and compiling the insert each time.
+const INSERT_ATTEMPT_SQL = `insert into tool_executions (execution_id, actor_user_id, scope_kind,
+  scope_user_id, scope_org_id, composio_user_id, toolkit, tool, connected_account_id, decision,
+  deny_reason, outcome, error_code, duration_ms, started_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
+
 export async function insertAttempt(db: Db, attempt: ExecutionAttempt): Promise<void> {
-  await db
-    .insertInto('tool_executions')
-    .values({
-      execution_id: attempt.executionId,
-      actor_user_id: attempt.actorUserId,
-      ...scopeColumns(attempt.scope),
-      toolkit: attempt.toolkit,
-      tool: attempt.tool,
-      connected_account_id: attempt.connectedAccountId,
-      decision: attempt.decision,
-      deny_reason: attempt.denyReason,
-      outcome: attempt.outcome,
-      error_code: attempt.errorCode,
-      duration_ms: Math.max(0, Math.round(attempt.durationMs)),
-      started_at: attempt.startedAt,
-    })
-    .execute();
+  const scope = scopeColumns(attempt.scope);
+  await db.executeQuery(
+    CompiledQuery.raw(INSERT_ATTEMPT_SQL, [
+      attempt.executionId,
+      attempt.actorUserId,
+      scope.scope_kind,
+      scope.scope_user_id,
+      scope.scope_org_id,
+      scope.composio_user_id,
+      attempt.toolkit,
+      attempt.tool,
+      attempt.connectedAccountId,
+      attempt.decision,
+      attempt.denyReason,
+      attempt.outcome,
+      attempt.errorCode,
+      Math.max(0, Math.round(attempt.durationMs)),
+      attempt.startedAt,
+    ]),
+  );
 }
 
 export interface AuditEntry extends ExecutionAttempt {

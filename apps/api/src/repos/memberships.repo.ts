@@ -1,6 +1,6 @@
 import type { Database } from '@switchboard/db';
 import type { Member, OrgId, Role, UserId } from '@switchboard/identity';
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -10,14 +10,15 @@ export interface OrgMembership {
   role: Role;
 }
 
+// Runs on every authenticated request: fixed SQL skips building and compiling the query each time.
+const MEMBERSHIPS_OF_SQL = `select memberships.org_id, memberships.role, organizations.name
+  from memberships inner join organizations on organizations.id = memberships.org_id
+  where memberships.user_id = $1 order by organizations.name`;
+
 export async function membershipsOf(db: Db, userId: UserId): Promise<OrgMembership[]> {
-  const rows = await db
-    .selectFrom('memberships')
-    .innerJoin('organizations', 'organizations.id', 'memberships.org_id')
-    .select(['memberships.org_id', 'memberships.role', 'organizations.name'])
-    .where('memberships.user_id', '=', userId)
-    .orderBy('organizations.name')
-    .execute();
+  const { rows } = await db.executeQuery<{ org_id: string; role: string; name: string }>(
+    CompiledQuery.raw(MEMBERSHIPS_OF_SQL, [userId]),
+  );
   return rows.map((row) => ({
     orgId: row.org_id as OrgId,
     orgName: row.name,

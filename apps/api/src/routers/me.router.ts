@@ -1,6 +1,5 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { membershipsOf } from '../repos/memberships.repo.js';
 import { getUser } from '../repos/users.repo.js';
 import { authedProcedure } from '../trpc/procedures.js';
 import { roleOutput } from './schemas.js';
@@ -15,13 +14,10 @@ export const meRouter = {
       }),
     )
     .query(async ({ ctx }) => {
-      const [user, memberships] = await Promise.all([
-        getUser(ctx.deps.db, ctx.userId),
-        membershipsOf(ctx.deps.db, ctx.userId),
-      ]);
+      const user = await getUser(ctx.deps.db, ctx.userId);
       return {
         user: { id: ctx.userId, displayName: user?.displayName ?? null },
-        orgs: memberships.map((m) => ({ id: m.orgId, name: m.orgName, role: m.role })),
+        orgs: ctx.memberships.map((m) => ({ id: m.orgId, name: m.orgName, role: m.role })),
       };
     }),
 } satisfies TRPCRouterRecord;

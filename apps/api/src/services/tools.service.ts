@@ -10,7 +10,12 @@ import {
 } from '@switchboard/identity';
 import { toAppError } from '../error-mapping.js';
 import { AppError } from '../errors.js';
-import { type AccountRecord, accountsOf, updateAccount } from '../repos/accounts.repo.js';
+import {
+  type AccountRecord,
+  accountsOf,
+  accountsOfToolkit,
+  updateAccount,
+} from '../repos/accounts.repo.js';
 import { type ExecutionAttempt, insertAttempt, type Outcome } from '../repos/audit.repo.js';
 import { publicScope } from '../repos/scope-columns.js';
 import type { AppDeps } from '../trpc/context.js';
@@ -109,7 +114,7 @@ export async function executeTool(
 
   await enforceQuotas(deps, principal, input.orgId, refuse);
 
-  const candidates = await accountsOf(deps.db, [composioUserIdFor(scope)], tool.toolkit);
+  const candidates = await accountsOfToolkit(deps.db, composioUserIdFor(scope), tool.toolkit);
   const selection = selectAccount(candidates, {
     explicitId: input.connectedAccountId,
     pinnedDefaultId: candidates.find((candidate) => candidate.isDefault)?.id ?? null,

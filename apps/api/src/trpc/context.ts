@@ -7,6 +7,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { TtlCache } from '../limits/ttl-cache.js';
+import type { InFlight } from './in-flight.js';
 
 /** What the app is built from; tests pass real ones built for the test. */
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** Cached `tools.list` answers; shared through Redis when it is configured. */
   toolListCache: TtlCache<ToolDefinition[]>;
   now: () => Date;
+  /** Procedures still running, for a shutdown that loses no audit row. */
+  inFlight: InFlight;
   /** Checks that the database answers; used by /readyz. */
   pingDatabase: () => Promise<void>;
 }

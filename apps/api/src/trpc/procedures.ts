@@ -19,8 +19,8 @@ import { baseProcedure, middleware } from './init.js';
  * Turns the API's own errors into TRPCErrors with the right code, in one place. In tRPC v11
  * `next()` never throws, so the result is inspected rather than caught.
  */
-const mapErrors = middleware(async ({ next }) => {
-  const result = await next();
+const mapErrors = middleware(async ({ ctx, next }) => {
+  const result = await ctx.deps.inFlight.track(() => next());
   if (result.ok) return result;
   const cause = toAppError(result.error.cause);
   if (cause instanceof AppError) {
@@ -32,8 +32,8 @@ const mapErrors = middleware(async ({ next }) => {
 export const publicProcedure = baseProcedure.use(mapErrors);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const principal = await authenticate(ctx);
-  return next({ ctx: { principal, userId: principal.userId } });
+  const { principal, memberships } = await authenticate(ctx);
+  return next({ ctx: { principal, userId: principal.userId, memberships } });
 });
 
 export type AuthedContext = Context & { principal: Principal; userId: Principal['userId'] };

@@ -101,6 +101,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
         : createMemoryCache<ToolDefinition[]>(TOOL_LIST_TTL_MS),
       now: options.now ?? (() => new Date()),
       inFlight: new InFlight(),
+      logger: options.logger,
       pingDatabase: async () => {
         await sql`select 1`.execute(db);
       },

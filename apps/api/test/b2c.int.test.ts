@@ -126,4 +126,21 @@ describe.each(databaseKindsUnderTest())('multi-user (B2C) on %s', (kind) => {
       toolkit: 'notion',
     });
   });
+
+  it('listing reconciles the map with Composio: an account expired upstream shows as EXPIRED with its reason', async () => {
+    const notion = (
+      await connect(h, 'carol', { toolkit: 'notion', identity: 'carol@example.test' })
+    ).id;
+    await h.control(`/accounts/${notion}/expire`, {
+      method: 'POST',
+      body: { reason: 'TOKEN_REVOKED' },
+    });
+    const listed = await h.as('carol').connections.list.query({ toolkit: 'notion' });
+    expect(listed).toMatchObject([
+      { id: notion, status: 'EXPIRED', statusReason: 'TOKEN_REVOKED' },
+    ]);
+    expect(await h.as('carol').connections.get.query({ id: notion })).toMatchObject({
+      status: 'EXPIRED',
+    });
+  });
 });

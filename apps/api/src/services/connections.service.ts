@@ -277,28 +277,43 @@ function scopesToList(principal: Principal, input: ListInput): Scope[] {
   return scopes;
 }
 
-const lastReconciled = new WeakMap<Kysely<Database>, Map<string, number>>();
+const reconciledAt = new WeakMap<Kysely<Database>, Map<string, number>>();
+const reconciling = new Map<string, Promise<AccountRecord[]>>();
 const RECONCILE_INTERVAL_MS = 5_000;
 
 /**
- * Brings the map's statuses in line with Composio's (expired tokens, accounts revoked upstream)
- * at most every few seconds per scope. If Composio cannot be reached the map is served as is.
+ * Brings the map's statuses in line with Composio's (expired tokens, accounts revoked upstream).
+ * A scope seen for the first time is reconciled before answering; after that at most every few
+ * seconds, in the background, so a listing never waits on Composio for news it usually lacks.
+ * If Composio cannot be reached the map is served as it is.
  */
 async function reconcile(deps: AppDeps, composioUserId: string, accounts: AccountRecord[]) {
-  let seen = lastReconciled.get(deps.db);
+  let seen = reconciledAt.get(deps.db);
   if (!seen) {
     seen = new Map();
-    lastReconciled.set(deps.db, seen);
+    reconciledAt.set(deps.db, seen);
   }
-  const now = deps.now();
+  const now = deps.now().getTime();
   const last = seen.get(composioUserId);
-  if (
-    accounts.length === 0 ||
-    (last !== undefined && now.getTime() - last < RECONCILE_INTERVAL_MS)
-  ) {
+  if (accounts.length === 0 || (last !== undefined && now - last < RECONCILE_INTERVAL_MS)) {
     return accounts;
   }
-  seen.set(composioUserId, now.getTime());
+  seen.set(composioUserId, now);
+  let running = reconciling.get(composioUserId);
+  if (!running) {
+    running = reconcileNow(deps, composioUserId, accounts).finally(() =>
+      reconciling.delete(composioUserId),
+    );
+    reconciling.set(composioUserId, running);
+  }
+  if (last === undefined) return running;
+  running.catch((error: unknown) =>
+    deps.logger.warn({ err: error }, 'background reconcile failed'),
+  );
+  return accounts;
+}
+
+async function reconcileNow(deps: AppDeps, composioUserId: string, accounts: AccountRecord[]) {
   let upstream: AccountInfo[];
   try {
     upstream = await deps.gateway.listAccounts({ composioUserId });
@@ -307,6 +322,7 @@ async function reconcile(deps: AppDeps, composioUserId: string, accounts: Accoun
     throw error;
   }
   const byId = new Map(upstream.map((info) => [info.id, info]));
+  const now = deps.now();
   return Promise.all(
     accounts.map(async (account) => {
       const info = byId.get(account.id);

@@ -7,7 +7,7 @@ import {
   type ToolkitPolicy,
 } from '@switchboard/identity';
 import { AppError } from '../errors.js';
-import { orgRoutedToolkitsOf, policyFor } from '../repos/policies.repo.js';
+import { orgRoutedToolkitsOf, policiesOf, policyFor } from '../repos/policies.repo.js';
 import type { AppDeps } from '../trpc/context.js';
 import { authorize } from '../trpc/procedures.js';
 
@@ -32,6 +32,31 @@ export async function routeForCaller(
   authorize(principal, 'org.read', { scope: orgScope(orgId) });
   const policy = await policyFor(deps.db, orgId, toolkit);
   return { scope: routeToolkit(policy, toolkit, principal.userId, orgId), policy };
+}
+
+/** `routeForCaller` for several toolkits at once, with one read of the organization's policies. */
+export async function routesForCaller(
+  deps: AppDeps,
+  principal: Principal,
+  toolkits: readonly string[],
+  orgId: OrgId | undefined,
+): Promise<Map<string, Routed>> {
+  const routes = new Map<string, Routed>();
+  if (orgId === undefined) {
+    for (const toolkit of toolkits) {
+      routes.set(toolkit, { scope: routeToolkit(null, toolkit, principal.userId), policy: null });
+    }
+    return routes;
+  }
+  authorize(principal, 'org.read', { scope: orgScope(orgId) });
+  const policies = new Map(
+    (await policiesOf(deps.db, orgId)).map((policy) => [policy.toolkit, policy]),
+  );
+  for (const toolkit of toolkits) {
+    const policy = policies.get(toolkit) ?? null;
+    routes.set(toolkit, { scope: routeToolkit(policy, toolkit, principal.userId, orgId), policy });
+  }
+  return routes;
 }
 
 /**

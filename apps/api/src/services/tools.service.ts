@@ -21,7 +21,7 @@ import { publicScope } from '../repos/scope-columns.js';
 import type { AppDeps } from '../trpc/context.js';
 import { denial } from '../trpc/procedures.js';
 import { assertValidArguments } from './argument-validator.js';
-import { routeForCaller, wrongScopeFor } from './routing.js';
+import { routeForCaller, routesForCaller, wrongScopeFor } from './routing.js';
 
 export interface ExecuteInput {
   tool: string;
@@ -335,16 +335,14 @@ export async function listTools(
 ): Promise<ListedTool[]> {
   const tools = await cachedToolList(deps, input);
   const toolkits = [...new Set([...(input.toolkits ?? []), ...tools.map((tool) => tool.toolkit)])];
-  const routes = new Map<string, Awaited<ReturnType<typeof routeForCaller>>>();
-  for (const toolkit of toolkits) {
-    const routed = await routeForCaller(deps, principal, toolkit, input.orgId);
+  const routes = await routesForCaller(deps, principal, toolkits, input.orgId);
+  for (const [toolkit, routed] of routes) {
     const decision = decide(principal, 'tools.read', {
       scope: routed.scope,
       toolkit,
       policy: routed.policy,
     });
     if (!decision.allowed) throw denial(decision);
-    routes.set(toolkit, routed);
   }
   if (input.orgId === undefined && input.toolkits) {
     for (const toolkit of input.toolkits) {

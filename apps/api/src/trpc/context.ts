@@ -19,6 +19,8 @@ export interface AppDeps {
   /** Cached `tools.list` answers; shared through Redis when it is configured. */
   toolListCache: TtlCache<ToolDefinition[]>;
   now: () => Date;
+  /** For work outside a request (background reconciliation). */
+  logger: { warn(obj: object, message?: string): void };
   /** Procedures still running, for a shutdown that loses no audit row. */
   inFlight: InFlight;
   /** Checks that the database answers; used by /readyz. */

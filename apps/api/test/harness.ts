@@ -122,7 +122,7 @@ export async function startHarness(
  * the emulator's consent page → the API's OAuth callback → the web app.
  */
 export async function connect(
-  h: Harness,
+  h: Pick<Harness, 'as'>,
   userId: string,
   input: { toolkit: string; orgId?: string; label?: string; identity: string },
 ): Promise<{ id: string; requestId: string; webRedirect: string }> {

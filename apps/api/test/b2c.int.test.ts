@@ -143,4 +143,28 @@ describe.each(databaseKindsUnderTest())('multi-user (B2C) on %s', (kind) => {
       status: 'EXPIRED',
     });
   });
+
+  it('two pending requests for the same label: the second account to connect is left unlabelled', async () => {
+    const carol = h.as('carol');
+    const first = await carol.connections.authorize.mutate({ toolkit: 'gmail', label: 'Main' });
+    const second = await carol.connections.authorize.mutate({ toolkit: 'gmail', label: 'Main' });
+    const { completeConsent } = await import('@switchboard/composio-emulator');
+    for (const [pending, identity] of [
+      [first, 'carol-a@example.test'],
+      [second, 'carol-b@example.test'],
+    ] as const) {
+      const consent = await completeConsent(pending.redirectUrl, { decision: 'approve', identity });
+      const callback = await fetch(consent.location ?? '', { redirect: 'manual' });
+      expect(new URL(callback.headers.get('location') ?? '').searchParams.get('status')).toBe(
+        'ACTIVE',
+      );
+    }
+    const listed = await carol.connections.list.query({ toolkit: 'gmail' });
+    expect(listed.map((account) => [account.upstreamIdentity, account.label]).sort()).toStrictEqual(
+      [
+        ['carol-a@example.test', 'Main'],
+        ['carol-b@example.test', null],
+      ],
+    );
+  });
 });

@@ -198,6 +198,13 @@ export async function settleRequest(
     await finishRequest(deps.db, request.id, 'FAILED', 'SCOPE_MISMATCH', now);
     return { ...request, status: 'FAILED', statusReason: 'SCOPE_MISMATCH', completedAt: now };
   }
+  // Two pending requests may ask for the same label; the account connected second keeps none
+  // rather than failing its consent.
+  const label =
+    request.label &&
+    !(await labelTaken(deps.db, request.composioUserId, request.toolkit, request.label))
+      ? request.label
+      : null;
   await deps.db.transaction().execute(async (trx) => {
     if (!(await finishRequest(trx, request.id, 'ACTIVE', null, now))) return;
     if (request.reconnectOf) {
@@ -214,7 +221,7 @@ export async function settleRequest(
       scope: request.scope,
       toolkit: request.toolkit,
       authConfigId: request.authConfigId,
-      label: request.label,
+      label,
       upstreamIdentity: info.upstreamIdentity,
       status: 'ACTIVE',
       statusReason: null,

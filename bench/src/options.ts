@@ -1,5 +1,8 @@
 import { SCENARIO_NAMES, type ScenarioName } from './results.ts';
 
+/** The flags apps/api's start script runs production with: a fixed-size young generation. */
+export const PRODUCTION_NODE_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
+
 /** What one `pnpm bench` does, read from the environment once. */
 export interface BenchOptions {
   /** Connections autocannon keeps open (requests in flight) in every scenario. */
@@ -74,6 +77,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     trpcLayer: flag(env, 'BENCH_TRPC_LAYER', true),
     profile: flag(env, 'BENCH_PROFILE', false),
     apiEntry,
-    apiNodeFlags: env.BENCH_API_NODE_FLAGS?.trim().split(/\s+/).filter(Boolean) ?? [],
+    apiNodeFlags:
+      env.BENCH_API_NODE_FLAGS?.trim().split(/\s+/).filter(Boolean) ?? PRODUCTION_NODE_FLAGS,
   };
 }

@@ -1,21 +1,13 @@
 /** Thin client for the emulator's `/_emulator/*` test controls (no API key, never faulted). */
+import type { FaultSpec } from '@switchboard/composio-emulator';
+
+export type { FaultSpec };
 
 export interface LoggedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
   status: number | null;
-}
-
-export interface FaultSpec {
-  method?: string;
-  path: string;
-  latencyMs?: number;
-  status?: number;
-  retryAfterSeconds?: number;
-  body?: unknown;
-  drop?: boolean;
-  times?: number;
 }
 
 export interface EmulatorAccountView {

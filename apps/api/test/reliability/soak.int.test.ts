@@ -28,7 +28,10 @@ import { connect } from '../harness.js';
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 // V8 grows its heap to the load's working size over the first seconds; measure from there.
 const WARM_UP_SECONDS = Number(process.env.SOAK_WARM_UP_SECONDS ?? 30);
-const MAX_WARM_UP_SECONDS = 120;
+// The heap's working size is reached after an amount of work, not of time: on a shared machine
+// the load may get little CPU for a while, and RSS can pause on the way up.
+const WARM_UP_REQUESTS = Number(process.env.SOAK_WARM_UP_REQUESTS ?? 50_000);
+const MAX_WARM_UP_SECONDS = 200;
 const CONCURRENCY = 8;
 const SECRET = 'soak-secret-soak-secret-soak-secret-0123';
 const kind = databaseKindsUnderTest().includes('postgres') ? 'postgres' : 'pglite';
@@ -193,9 +196,8 @@ describe(`soak: ${SOAK_SECONDS}s of mixed load after at least ${WARM_UP_SECONDS}
       const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
       // Warm-up lasts until the heap has grown to the load's working size: at least
-      // WARM_UP_SECONDS, then until RSS rose less than 2% over ten seconds (how soon depends on
-      // how much CPU the load gets, which on a shared machine varies a lot). Each end of the
-      // comparison is the median of five one-second samples.
+      // WARM_UP_SECONDS and WARM_UP_REQUESTS, then until RSS rose less than 2% over ten seconds.
+      // Each end of the comparison is the median of five one-second samples.
       const samples: number[] = [];
       let warmUpSeconds = 0;
       let warmRss = 0;
@@ -207,7 +209,8 @@ describe(`soak: ${SOAK_SECONDS}s of mixed load after at least ${WARM_UP_SECONDS}
           const tenSecondsAgo = samples[t - 11];
           const settled =
             tenSecondsAgo !== undefined && (samples[t - 1] ?? 0) <= tenSecondsAgo * 1.02;
-          if ((t >= WARM_UP_SECONDS && settled) || t >= MAX_WARM_UP_SECONDS) warmUpSeconds = t;
+          const warm = t >= WARM_UP_SECONDS && requests >= WARM_UP_REQUESTS && settled;
+          if (warm || t >= MAX_WARM_UP_SECONDS) warmUpSeconds = t;
         }
         const warmSamples: number[] = [];
         for (let t = 0; t < SOAK_SECONDS; t += 1) {

@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from './errors.js';
 import { registerCallbackRoute } from './http/callback.route.js';
 import { registerHealthRoutes } from './http/health.routes.js';
+import { registerTrpcRoute, type TrpcRouteOptions } from './http/trpc.route.js';
 import { type AppRouter, appRouter } from './routers/app.router.js';
 import { type AppDeps, contextFactory } from './trpc/context.js';
 
@@ -47,7 +48,10 @@ function answerMalformedRequest(error: Error & { code?: string }, socket: Duplex
 }
 
 /** The whole HTTP face of Switchboard; never listens, so tests can use it as they like. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: AppDeps,
+  options: { trpc?: TrpcRouteOptions } = {},
+): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     logger: { level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } },
@@ -78,9 +82,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, deps);
   registerCallbackRoute(app, deps);
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
+  registerTrpcRoute(
+    app,
+    '/trpc',
+    {
       router: appRouter,
       createContext: contextFactory(deps, publicUrl),
       onError({ error, path, ctx }) {
@@ -97,6 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
-  });
+    options.trpc,
+  );
+  await app.after();
   return app;
 }

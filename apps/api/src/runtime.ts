@@ -9,6 +9,7 @@ import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './limits/rate-limiter.js';
 import { createMemoryCache, createRedisCache } from './limits/ttl-cache.js';
+import { AuditWriter } from './repos/audit-writer.js';
 import type { AppDeps } from './trpc/context.js';
 import { InFlight } from './trpc/in-flight.js';
 
@@ -99,6 +100,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       toolListCache: redis
         ? createRedisCache<ToolDefinition[]>(redis, 'sb:tools:', TOOL_LIST_TTL_MS)
         : createMemoryCache<ToolDefinition[]>(TOOL_LIST_TTL_MS),
+      audit: new AuditWriter(db),
       now: options.now ?? (() => new Date()),
       inFlight: new InFlight(),
       logger: options.logger,

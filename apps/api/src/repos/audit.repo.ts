@@ -24,33 +24,52 @@ export interface ExecutionAttempt {
   startedAt: Date;
 }
 
-// Runs on every tool execution: fixed SQL skips building and compiling the insert each time.
-const INSERT_ATTEMPT_SQL = `insert into tool_executions (execution_id, actor_user_id, scope_kind,
-  scope_user_id, scope_org_id, composio_user_id, toolkit, tool, connected_account_id, decision,
-  deny_reason, outcome, error_code, duration_ms, started_at)
+const COLUMNS = `execution_id, actor_user_id, scope_kind, scope_user_id, scope_org_id,
+  composio_user_id, toolkit, tool, connected_account_id, decision, deny_reason, outcome,
+  error_code, duration_ms, started_at`;
+
+// Fixed SQL (nothing to build or compile per call): one row, or many as one array per column.
+const INSERT_ATTEMPT_SQL = `insert into tool_executions (${COLUMNS})
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
+const INSERT_ATTEMPTS_SQL = `insert into tool_executions (${COLUMNS})
+  select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+    $14::integer[], $15::timestamptz[])`;
+
+function columnValues(attempt: ExecutionAttempt): unknown[] {
+  const scope = scopeColumns(attempt.scope);
+  return [
+    attempt.executionId,
+    attempt.actorUserId,
+    scope.scope_kind,
+    scope.scope_user_id,
+    scope.scope_org_id,
+    scope.composio_user_id,
+    attempt.toolkit,
+    attempt.tool,
+    attempt.connectedAccountId,
+    attempt.decision,
+    attempt.denyReason,
+    attempt.outcome,
+    attempt.errorCode,
+    Math.max(0, Math.round(attempt.durationMs)),
+    attempt.startedAt,
+  ];
+}
 
 export async function insertAttempt(db: Db, attempt: ExecutionAttempt): Promise<void> {
-  const scope = scopeColumns(attempt.scope);
-  await db.executeQuery(
-    CompiledQuery.raw(INSERT_ATTEMPT_SQL, [
-      attempt.executionId,
-      attempt.actorUserId,
-      scope.scope_kind,
-      scope.scope_user_id,
-      scope.scope_org_id,
-      scope.composio_user_id,
-      attempt.toolkit,
-      attempt.tool,
-      attempt.connectedAccountId,
-      attempt.decision,
-      attempt.denyReason,
-      attempt.outcome,
-      attempt.errorCode,
-      Math.max(0, Math.round(attempt.durationMs)),
-      attempt.startedAt,
-    ]),
-  );
+  await db.executeQuery(CompiledQuery.raw(INSERT_ATTEMPT_SQL, columnValues(attempt)));
+}
+
+/** Several attempts in one statement: all are written, or none. */
+export async function insertAttempts(db: Db, attempts: readonly ExecutionAttempt[]): Promise<void> {
+  if (attempts.length === 1) return insertAttempt(db, attempts[0] as ExecutionAttempt);
+  const columns: unknown[][] = Array.from({ length: 15 }, () => []);
+  for (const attempt of attempts) {
+    const values = columnValues(attempt);
+    for (let i = 0; i < values.length; i++) (columns[i] as unknown[]).push(values[i]);
+  }
+  await db.executeQuery(CompiledQuery.raw(INSERT_ATTEMPTS_SQL, columns));
 }
 
 export interface AuditEntry extends ExecutionAttempt {

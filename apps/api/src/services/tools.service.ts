@@ -16,7 +16,7 @@ import {
   accountsOfToolkit,
   updateAccount,
 } from '../repos/accounts.repo.js';
-import { type ExecutionAttempt, insertAttempt, type Outcome } from '../repos/audit.repo.js';
+import type { ExecutionAttempt, Outcome } from '../repos/audit.repo.js';
 import { publicScope } from '../repos/scope-columns.js';
 import type { AppDeps } from '../trpc/context.js';
 import { denial } from '../trpc/procedures.js';
@@ -69,7 +69,7 @@ export async function executeTool(
     fields: Pick<ExecutionAttempt, 'decision' | 'denyReason' | 'outcome' | 'errorCode'>,
   ) =>
     scope
-      ? insertAttempt(deps.db, {
+      ? deps.audit.record({
           executionId,
           actorUserId: principal.userId,
           scope,

@@ -7,6 +7,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { TtlCache } from '../limits/ttl-cache.js';
+import type { AuditWriter } from '../repos/audit-writer.js';
 import type { InFlight } from './in-flight.js';
 
 /** What the app is built from; tests pass real ones built for the test. */
@@ -19,6 +20,8 @@ export interface AppDeps {
   /** Cached `tools.list` answers; shared through Redis when it is configured. */
   toolListCache: TtlCache<ToolDefinition[]>;
   now: () => Date;
+  /** Records tool execution attempts (rule 9), committed before the caller is answered. */
+  audit: AuditWriter;
   /** For work outside a request (background reconciliation). */
   logger: { warn(obj: object, message?: string): void };
   /** Procedures still running, for a shutdown that loses no audit row. */

@@ -33,6 +33,7 @@ import {
   toToolDefinition,
   toToolkit,
 } from './mappers.js';
+import { createNodeFetch } from './node-fetch.js';
 import { TtlCache } from './tool-cache.js';
 
 const COMPOSIO_CLOUD = 'https://backend.composio.dev';
@@ -52,6 +53,13 @@ export function createComposioGateway(config: GatewayConfig): ComposioGateway {
 }
 
 type Sdk = Composio;
+let nodeFetch: ReturnType<typeof createNodeFetch> | undefined;
+/** One set of keep-alive agents for every gateway in the process. */
+function sharedNodeFetch() {
+  nodeFetch ??= createNodeFetch();
+  return nodeFetch;
+}
+
 type RawClient = ReturnType<Sdk['getClient']>;
 
 class SdkComposioGateway implements ComposioGateway {
@@ -74,6 +82,9 @@ class SdkComposioGateway implements ComposioGateway {
     // duplicate them; the gateway retries idempotent reads itself instead.
     this.client.maxRetries = 0;
     this.client.timeout = config.timeoutMs;
+    // The client takes a `fetch` option that Composio's constructor does not pass on; set it on
+    // the one client every SDK call goes through (see node-fetch.ts for why).
+    (this.client as unknown as { fetch: typeof fetch }).fetch = sharedNodeFetch().fetch;
     this.tools = new TtlCache(config.toolCacheTtlMs, config.toolCacheMax);
   }
 

@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { SCENARIO_NAMES, type ScenarioName } from './results.ts';
 
-/** The flags apps/api's start script runs production with: a fixed-size young generation. */
-export const PRODUCTION_NODE_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
+/** The Node flags of apps/api's start script, which production runs with (V8 heap sizes). */
+export const PRODUCTION_NODE_FLAGS: string[] = (
+  JSON.parse(readFileSync(new URL('../../apps/api/package.json', import.meta.url), 'utf8')).scripts
+    .start as string
+)
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
 
 /** What one `pnpm bench` does, read from the environment once. */
 export interface BenchOptions {

@@ -3,14 +3,16 @@
  * process, so both share a Node and a JIT:
  *
  * - `api`: Switchboard's real app (`buildApp`: its logger, helmet, CORS, request ids, hooks), with
- *   a second tRPC plugin under `/layer-trpc` whose procedures do nothing. `GET /healthz` is its
- *   plain Fastify route, so `/layer-trpc/ping` minus `/healthz` is what tRPC adds in the API's own
- *   setup.
+ *   procedures that do nothing served twice: under `/layer-trpc` by tRPC's own Fastify adapter,
+ *   under `/layer-direct` by the route the API serves its procedures with (`registerTrpcRoute`).
+ *   `GET /healthz` is its plain Fastify route, so `/layer-trpc/ping` minus `/healthz` is what
+ *   tRPC's adapter adds in the API's own setup, and `/layer-direct/ping` minus `/healthz` what the
+ *   API's route adds.
  * - `bare`: `Fastify()` with no plugins: `GET /plain` and the same tRPC router under `/trpc`.
  *
  * Configured from the same environment as the API. Prints `BENCH_READY {"api","bare"}`.
  */
-import { buildApp, createRuntime, loadConfig } from '@switchboard/api/server';
+import { buildApp, createRuntime, loadConfig, registerTrpcRoute } from '@switchboard/api/server';
 import { initTRPC } from '@trpc/server';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -48,6 +50,8 @@ await api.register(fastifyTRPCPlugin, {
   prefix: '/layer-trpc',
   trpcOptions: { router: layerRouter },
 });
+registerTrpcRoute(api, '/layer-direct', { router: layerRouter });
+await api.after();
 
 const bare = Fastify({ logger: false });
 bare.get('/plain', async () => ({ status: 'ok' }));

@@ -36,11 +36,12 @@ const CONCURRENCY = 8;
 const SECRET = 'soak-secret-soak-secret-soak-secret-0123';
 const kind = databaseKindsUnderTest().includes('postgres') ? 'postgres' : 'pglite';
 const apiRoot = fileURLToPath(new URL('../../', import.meta.url));
-/**
- * The young generation at a fixed size, as the README recommends for production: left to grow,
- * V8 doubles it in steps under load, which reads as RSS growth long after warm-up.
- */
-const API_NODE_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
+/** The V8 heap flags of the API's start script, which production runs with (see the README). */
+const API_NODE_FLAGS: string[] = (
+  JSON.parse(readFileSync(`${apiRoot}package.json`, 'utf8')).scripts.start as string
+)
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
 
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')

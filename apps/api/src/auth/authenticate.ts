@@ -10,9 +10,14 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
  * The caller as identity sees it. Memberships are read on every request, so a removed member
  * loses the organization's accounts on their next call.
  */
+/** The authenticated caller: identity's principal, with what the read brought of each org. */
+export interface Caller extends Principal {
+  memberships: readonly OrgMembership[];
+}
+
 export async function authenticate(
   ctx: Context,
-): Promise<{ principal: Principal; memberships: OrgMembership[] }> {
+): Promise<{ principal: Caller; memberships: readonly OrgMembership[] }> {
   const header = ctx.authorization;
   if (!header)
     throw new AppError('UNAUTHENTICATED', 'An Authorization: Bearer <token> header is required');
@@ -22,8 +27,5 @@ export async function authenticate(
   const userId = await ctx.deps.tokens.verify(token);
   await ensureUser(ctx.deps.db, userId);
   const memberships = await membershipsOf(ctx.deps.db, userId);
-  return {
-    principal: { userId, memberships: memberships.map(({ orgId, role }) => ({ orgId, role })) },
-    memberships,
-  };
+  return { principal: { userId, memberships }, memberships };
 }

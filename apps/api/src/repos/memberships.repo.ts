@@ -1,28 +1,47 @@
 import type { Database } from '@switchboard/db';
-import type { Member, OrgId, Role, UserId } from '@switchboard/identity';
+import type { Member, OrgId, Role, ToolkitPolicy, UserId } from '@switchboard/identity';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** A toolkit policy of an organization, as routing and decisions need it. */
+export interface OrgToolkitPolicy extends ToolkitPolicy {
+  toolkit: string;
+}
 
 export interface OrgMembership {
   orgId: OrgId;
   orgName: string;
   role: Role;
+  /** The organization's toolkit policies, read in the same statement as the membership. */
+  policies: readonly OrgToolkitPolicy[];
 }
 
-// Runs on every authenticated request: fixed SQL skips building and compiling the query each time.
-const MEMBERSHIPS_OF_SQL = `select memberships.org_id, memberships.role, organizations.name
+// Runs on every authenticated request: fixed SQL skips building and compiling the query each
+// time, and the policies of the caller's organizations come along, so routing a toolkit costs no
+// second round trip. One statement: memberships and policies are one consistent snapshot.
+const MEMBERSHIPS_OF_SQL = `select memberships.org_id, memberships.role, organizations.name,
+    coalesce((select json_agg(json_build_object('toolkit', p.toolkit, 'scope', p.scope,
+        'connectRoles', p.connect_roles, 'executeRoles', p.execute_roles,
+        'allowTools', p.allow_tools, 'denyTools', p.deny_tools,
+        'requireExplicitSelection', p.require_explicit_selection,
+        'authConfigId', p.auth_config_id) order by p.toolkit)
+      from toolkit_policies p where p.org_id = memberships.org_id), '[]'::json) as policies
   from memberships inner join organizations on organizations.id = memberships.org_id
   where memberships.user_id = $1 order by organizations.name`;
 
 export async function membershipsOf(db: Db, userId: UserId): Promise<OrgMembership[]> {
-  const { rows } = await db.executeQuery<{ org_id: string; role: string; name: string }>(
-    CompiledQuery.raw(MEMBERSHIPS_OF_SQL, [userId]),
-  );
+  const { rows } = await db.executeQuery<{
+    org_id: string;
+    role: string;
+    name: string;
+    policies: OrgToolkitPolicy[] | string;
+  }>(CompiledQuery.raw(MEMBERSHIPS_OF_SQL, [userId]));
   return rows.map((row) => ({
     orgId: row.org_id as OrgId,
     orgName: row.name,
     role: row.role as Role,
+    policies: typeof row.policies === 'string' ? JSON.parse(row.policies) : row.policies,
   }));
 }
 

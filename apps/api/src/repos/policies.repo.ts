@@ -36,33 +36,6 @@ export async function policiesOf(db: Db, orgId: OrgId): Promise<StoredPolicy[]> 
   return rows.map(toPolicy);
 }
 
-export async function policyFor(
-  db: Db,
-  orgId: OrgId,
-  toolkit: string,
-): Promise<StoredPolicy | null> {
-  const row = await db
-    .selectFrom('toolkit_policies')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('toolkit', '=', toolkit)
-    .executeTakeFirst();
-  return row ? toPolicy(row) : null;
-}
-
-/** The org-routed toolkits of every org the user belongs to, for "connected elsewhere" answers. */
-export async function orgRoutedToolkitsOf(db: Db, userId: UserId, toolkits: readonly string[]) {
-  if (toolkits.length === 0) return [];
-  return db
-    .selectFrom('toolkit_policies')
-    .innerJoin('memberships', 'memberships.org_id', 'toolkit_policies.org_id')
-    .select(['toolkit_policies.org_id', 'toolkit_policies.toolkit'])
-    .where('memberships.user_id', '=', userId)
-    .where('toolkit_policies.scope', '=', 'org')
-    .where('toolkit_policies.toolkit', 'in', toolkits)
-    .execute();
-}
-
 export async function upsertPolicy(
   db: Db,
   orgId: OrgId,

@@ -12,6 +12,7 @@ import {
   userScope,
 } from '@switchboard/identity';
 import type { Kysely } from 'kysely';
+import type { Caller } from '../auth/authenticate.js';
 import { toAppError } from '../error-mapping.js';
 import { AppError, notFound } from '../errors.js';
 import {
@@ -112,11 +113,11 @@ export interface PendingConnection {
 /** Starts connecting a toolkit in the scope its policy routes it to (rules 4 and 7). */
 export async function authorizeConnection(
   deps: AppDeps,
-  principal: Principal,
+  principal: Caller,
   publicUrl: string,
   input: AuthorizeInput,
 ): Promise<PendingConnection> {
-  const { scope, policy } = await routeForCaller(deps, principal, input.toolkit, input.orgId);
+  const { scope, policy } = routeForCaller(principal, input.toolkit, input.orgId);
   authorize(principal, 'connections.connect', { scope, toolkit: input.toolkit, policy });
   const callbackUrl = checkCallbackUrl(deps, input.callbackUrl);
   const composioUserId = composioUserIdFor(scope);

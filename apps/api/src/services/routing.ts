@@ -1,14 +1,12 @@
 import {
   type OrgId,
   orgScope,
-  type Principal,
   routeToolkit,
   type Scope,
   type ToolkitPolicy,
 } from '@switchboard/identity';
+import type { Caller } from '../auth/authenticate.js';
 import { AppError } from '../errors.js';
-import { orgRoutedToolkitsOf, policiesOf, policyFor } from '../repos/policies.repo.js';
-import type { AppDeps } from '../trpc/context.js';
 import { authorize } from '../trpc/procedures.js';
 
 export interface Routed {
@@ -17,45 +15,32 @@ export interface Routed {
   policy: ToolkitPolicy | null;
 }
 
-/**
- * Where a toolkit lives for this caller (rule 4). Naming an organization the caller is not in is
- * NOT_FOUND before anything about it is read.
- */
-export async function routeForCaller(
-  deps: AppDeps,
-  principal: Principal,
-  toolkit: string,
-  orgId: OrgId | undefined,
-): Promise<Routed> {
-  if (orgId === undefined)
-    return { scope: routeToolkit(null, toolkit, principal.userId), policy: null };
-  authorize(principal, 'org.read', { scope: orgScope(orgId) });
-  const policy = await policyFor(deps.db, orgId, toolkit);
-  return { scope: routeToolkit(policy, toolkit, principal.userId, orgId), policy };
+/** The organization's policy for a toolkit, from what authentication read with the membership. */
+function policyOf(caller: Caller, orgId: OrgId, toolkit: string): ToolkitPolicy | null {
+  const membership = caller.memberships.find((m) => m.orgId === orgId);
+  return membership?.policies.find((policy) => policy.toolkit === toolkit) ?? null;
 }
 
-/** `routeForCaller` for several toolkits at once, with one read of the organization's policies. */
-export async function routesForCaller(
-  deps: AppDeps,
-  principal: Principal,
+/**
+ * Where a toolkit lives for this caller (rule 4). Naming an organization the caller is not in is
+ * NOT_FOUND before anything about it is used.
+ */
+export function routeForCaller(caller: Caller, toolkit: string, orgId: OrgId | undefined): Routed {
+  if (orgId === undefined)
+    return { scope: routeToolkit(null, toolkit, caller.userId), policy: null };
+  authorize(caller, 'org.read', { scope: orgScope(orgId) });
+  const policy = policyOf(caller, orgId, toolkit);
+  return { scope: routeToolkit(policy, toolkit, caller.userId, orgId), policy };
+}
+
+/** `routeForCaller` for several toolkits at once. */
+export function routesForCaller(
+  caller: Caller,
   toolkits: readonly string[],
   orgId: OrgId | undefined,
-): Promise<Map<string, Routed>> {
+): Map<string, Routed> {
   const routes = new Map<string, Routed>();
-  if (orgId === undefined) {
-    for (const toolkit of toolkits) {
-      routes.set(toolkit, { scope: routeToolkit(null, toolkit, principal.userId), policy: null });
-    }
-    return routes;
-  }
-  authorize(principal, 'org.read', { scope: orgScope(orgId) });
-  const policies = new Map(
-    (await policiesOf(deps.db, orgId)).map((policy) => [policy.toolkit, policy]),
-  );
-  for (const toolkit of toolkits) {
-    const policy = policies.get(toolkit) ?? null;
-    routes.set(toolkit, { scope: routeToolkit(policy, toolkit, principal.userId, orgId), policy });
-  }
+  for (const toolkit of toolkits) routes.set(toolkit, routeForCaller(caller, toolkit, orgId));
   return routes;
 }
 
@@ -63,18 +48,15 @@ export async function routesForCaller(
  * In personal scope, a toolkit one of the caller's organizations connects at the org level is
  * asked for in the wrong scope: say where it is connected instead of "nothing connected".
  */
-export async function wrongScopeFor(
-  deps: AppDeps,
-  principal: Principal,
-  toolkit: string,
-): Promise<AppError | undefined> {
-  const routed = await orgRoutedToolkitsOf(deps.db, principal.userId, [toolkit]);
-  const first = routed[0];
+export function wrongScopeFor(caller: Caller, toolkit: string): AppError | undefined {
+  const orgIds = caller.memberships
+    .filter((m) => m.policies.some((p) => p.toolkit === toolkit && p.scope === 'org'))
+    .map((m) => m.orgId);
+  const first = orgIds[0];
   if (!first) return undefined;
-  const orgIds = routed.map((row) => row.org_id);
   return new AppError(
     'WRONG_SCOPE',
     `${toolkit} is connected at the organization level (${orgIds.join(', ')}); act in that organization by passing orgId`,
-    { details: { toolkit, scope: { kind: 'org', id: first.org_id }, orgIds } },
+    { details: { toolkit, scope: { kind: 'org', id: first }, orgIds } },
   );
 }

@@ -8,6 +8,7 @@ import {
   type Scope,
   selectAccount,
 } from '@switchboard/identity';
+import type { Caller } from '../auth/authenticate.js';
 import { toAppError } from '../error-mapping.js';
 import { AppError } from '../errors.js';
 import {
@@ -21,7 +22,7 @@ import { publicScope } from '../repos/scope-columns.js';
 import type { AppDeps } from '../trpc/context.js';
 import { denial } from '../trpc/procedures.js';
 import { assertValidArguments } from './argument-validator.js';
-import { routeForCaller, routesForCaller, wrongScopeFor } from './routing.js';
+import { type Routed, routeForCaller, routesForCaller, wrongScopeFor } from './routing.js';
 
 export interface ExecuteInput {
   tool: string;
@@ -54,7 +55,7 @@ async function toolDefinition(deps: AppDeps, slug: string): Promise<ToolDefiniti
  */
 export async function executeTool(
   deps: AppDeps,
-  principal: Principal,
+  principal: Caller,
   input: ExecuteInput,
 ): Promise<ExecuteOutput> {
   const startedAt = deps.now();
@@ -91,9 +92,9 @@ export async function executeTool(
     throw error;
   };
 
-  let routed: Awaited<ReturnType<typeof routeForCaller>>;
+  let routed: Routed;
   try {
-    routed = await routeForCaller(deps, principal, tool.toolkit, input.orgId);
+    routed = routeForCaller(principal, tool.toolkit, input.orgId);
   } catch (error) {
     // Not a member of the named organization: the attempt is recorded against that organization.
     if (input.orgId !== undefined && error instanceof AppError) {
@@ -130,7 +131,7 @@ export async function executeTool(
       scope.kind === 'user' &&
       input.orgId === undefined
     ) {
-      const wrongScope = await wrongScopeFor(deps, principal, tool.toolkit);
+      const wrongScope = wrongScopeFor(principal, tool.toolkit);
       if (wrongScope) return refuse(wrongScope);
     }
     const accounts = (selection.candidates ?? []).map((candidate) => ({
@@ -330,12 +331,12 @@ async function cachedToolList(deps: AppDeps, query: Omit<ListToolsInput, 'orgId'
  */
 export async function listTools(
   deps: AppDeps,
-  principal: Principal,
+  principal: Caller,
   input: ListToolsInput,
 ): Promise<ListedTool[]> {
   const tools = await cachedToolList(deps, input);
   const toolkits = [...new Set([...(input.toolkits ?? []), ...tools.map((tool) => tool.toolkit)])];
-  const routes = await routesForCaller(deps, principal, toolkits, input.orgId);
+  const routes = routesForCaller(principal, toolkits, input.orgId);
   for (const [toolkit, routed] of routes) {
     const decision = decide(principal, 'tools.read', {
       scope: routed.scope,
@@ -348,7 +349,7 @@ export async function listTools(
     for (const toolkit of input.toolkits) {
       const personal = await accountsOf(deps.db, [principal.userId], toolkit);
       if (personal.length > 0) continue;
-      const wrongScope = await wrongScopeFor(deps, principal, toolkit);
+      const wrongScope = wrongScopeFor(principal, toolkit);
       if (wrongScope) throw wrongScope;
     }
   }

@@ -9,7 +9,7 @@ import {
   type Target,
 } from '@switchboard/identity';
 import { TRPCError } from '@trpc/server';
-import { authenticate } from '../auth/authenticate.js';
+import { authenticate, type Caller } from '../auth/authenticate.js';
 import { toAppError } from '../error-mapping.js';
 import { AppError, type Reason } from '../errors.js';
 import type { Context } from './context.js';
@@ -36,7 +36,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { principal, userId: principal.userId, memberships } });
 });
 
-export type AuthedContext = Context & { principal: Principal; userId: Principal['userId'] };
+export type AuthedContext = Context & { principal: Caller; userId: Principal['userId'] };
 
 /** A denial as the client sees it: scopes the caller may not see are NOT_FOUND, never FORBIDDEN. */
 const DENIALS: Record<DenyReason, Reason> = {

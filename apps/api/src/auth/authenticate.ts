@@ -1,31 +1,52 @@
-import type { Principal } from '@switchboard/identity';
+import type { Principal, UserId } from '@switchboard/identity';
 import { AppError } from '../errors.js';
-import { membershipsOf, type OrgMembership } from '../repos/memberships.repo.js';
+import type { AccountRecord } from '../repos/accounts.repo.js';
+import {
+  membershipsAndAccountsOf,
+  membershipsOf,
+  type OrgMembership,
+} from '../repos/memberships.repo.js';
 import { ensureUser } from '../repos/users.repo.js';
-import type { Context } from '../trpc/context.js';
+import type { AppDeps, Context } from '../trpc/context.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
-/**
- * The caller as identity sees it. Memberships are read on every request, so a removed member
- * loses the organization's accounts on their next call.
- */
 /** The authenticated caller: identity's principal, with what the read brought of each org. */
 export interface Caller extends Principal {
   memberships: readonly OrgMembership[];
 }
 
-export async function authenticate(
-  ctx: Context,
-): Promise<{ principal: Caller; memberships: readonly OrgMembership[] }> {
+/** Who the bearer token says is calling; reads nothing from the database. */
+export async function verifyCaller(ctx: Context): Promise<UserId> {
   const header = ctx.authorization;
   if (!header)
     throw new AppError('UNAUTHENTICATED', 'An Authorization: Bearer <token> header is required');
   const token = BEARER.exec(header)?.[1];
   if (!token)
     throw new AppError('INVALID_TOKEN', 'The Authorization header must be "Bearer <token>"');
-  const userId = await ctx.deps.tokens.verify(token);
-  await ensureUser(ctx.deps.db, userId);
-  const memberships = await membershipsOf(ctx.deps.db, userId);
-  return { principal: { userId, memberships }, memberships };
+  return ctx.deps.tokens.verify(token);
+}
+
+/**
+ * The caller as identity sees it. Memberships are read on every request, so a removed member
+ * loses the organization's accounts on their next call.
+ */
+export async function loadCaller(deps: AppDeps, userId: UserId): Promise<Caller> {
+  await ensureUser(deps.db, userId);
+  return { userId, memberships: await membershipsOf(deps.db, userId) };
+}
+
+/** `loadCaller`, with the accounts of all the caller's scopes read in the same round trip. */
+export async function loadCallerWithAccounts(
+  deps: AppDeps,
+  userId: UserId,
+  toolkit?: string,
+): Promise<{ caller: Caller; accounts: AccountRecord[] }> {
+  await ensureUser(deps.db, userId);
+  const { memberships, accounts } = await membershipsAndAccountsOf(deps.db, userId, toolkit);
+  return { caller: { userId, memberships }, accounts };
+}
+
+export async function authenticate(ctx: Context): Promise<Caller> {
+  return loadCaller(ctx.deps, await verifyCaller(ctx));
 }

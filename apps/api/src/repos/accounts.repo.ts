@@ -4,7 +4,7 @@ import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'k
 import { scopeColumns, scopeOfRow } from './scope-columns.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-type AccountRow = Selectable<Database['connected_accounts']>;
+export type AccountRow = Selectable<Database['connected_accounts']>;
 
 /** Switchboard's map entry for one connected account: what isolation rests on (rule 6). */
 export interface AccountRecord {
@@ -23,7 +23,7 @@ export interface AccountRecord {
   updatedAt: Date;
 }
 
-function toAccount(row: AccountRow): AccountRecord {
+export function toAccount(row: AccountRow): AccountRecord {
   return {
     id: row.id,
     scope: scopeOfRow(row),

@@ -1,6 +1,7 @@
 import type { Database } from '@switchboard/db';
 import type { Member, OrgId, Role, ToolkitPolicy, UserId } from '@switchboard/identity';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { type AccountRecord, type AccountRow, toAccount } from './accounts.repo.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -17,18 +18,25 @@ export interface OrgMembership {
   policies: readonly OrgToolkitPolicy[];
 }
 
+/** Each organization's toolkit policies as JSON, for the membership row `memberships` names. */
+const POLICIES_JSON = `coalesce((select json_agg(json_build_object('toolkit', p.toolkit,
+    'scope', p.scope, 'connectRoles', p.connect_roles, 'executeRoles', p.execute_roles,
+    'allowTools', p.allow_tools, 'denyTools', p.deny_tools,
+    'requireExplicitSelection', p.require_explicit_selection,
+    'authConfigId', p.auth_config_id) order by p.toolkit)
+  from toolkit_policies p where p.org_id = memberships.org_id), '[]'::json)`;
+
 // Runs on every authenticated request: fixed SQL skips building and compiling the query each
 // time, and the policies of the caller's organizations come along, so routing a toolkit costs no
 // second round trip. One statement: memberships and policies are one consistent snapshot.
 const MEMBERSHIPS_OF_SQL = `select memberships.org_id, memberships.role, organizations.name,
-    coalesce((select json_agg(json_build_object('toolkit', p.toolkit, 'scope', p.scope,
-        'connectRoles', p.connect_roles, 'executeRoles', p.execute_roles,
-        'allowTools', p.allow_tools, 'denyTools', p.deny_tools,
-        'requireExplicitSelection', p.require_explicit_selection,
-        'authConfigId', p.auth_config_id) order by p.toolkit)
-      from toolkit_policies p where p.org_id = memberships.org_id), '[]'::json) as policies
+    ${POLICIES_JSON} as policies
   from memberships inner join organizations on organizations.id = memberships.org_id
   where memberships.user_id = $1 order by organizations.name`;
+
+function parsedJson<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
 
 export async function membershipsOf(db: Db, userId: UserId): Promise<OrgMembership[]> {
   const { rows } = await db.executeQuery<{
@@ -41,8 +49,43 @@ export async function membershipsOf(db: Db, userId: UserId): Promise<OrgMembersh
     orgId: row.org_id as OrgId,
     orgName: row.name,
     role: row.role as Role,
-    policies: typeof row.policies === 'string' ? JSON.parse(row.policies) : row.policies,
+    policies: parsedJson(row.policies),
   }));
+}
+
+// The same snapshot plus the connected accounts of every scope the caller belongs to (their own
+// and each organization's), optionally of one toolkit, newest first: one account per row, the
+// memberships as JSON beside it (one row with no account when there are none).
+const MEMBERSHIPS_AND_ACCOUNTS_SQL = `select snapshot.memberships, a.*
+  from (select coalesce(json_agg(json_build_object('orgId', memberships.org_id,
+        'role', memberships.role, 'orgName', organizations.name, 'policies', ${POLICIES_JSON})
+        order by organizations.name), '[]'::json) as memberships
+      from memberships inner join organizations on organizations.id = memberships.org_id
+      where memberships.user_id = $1) snapshot
+  left join lateral (select * from connected_accounts
+      where ($2::text is null or connected_accounts.toolkit = $2)
+        and (connected_accounts.composio_user_id = $1 or connected_accounts.composio_user_id in
+          (select 'org_' || mine.org_id from memberships mine where mine.user_id = $1))) a on true
+  order by a.connected_at desc, a.id`;
+
+/**
+ * `membershipsOf` and the accounts of all the caller's scopes in one round trip, for procedures
+ * that read accounts on every call (listing them, executing a tool). What the caller may see of
+ * them is still decided after, from these memberships.
+ */
+export async function membershipsAndAccountsOf(
+  db: Db,
+  userId: UserId,
+  toolkit?: string,
+): Promise<{ memberships: OrgMembership[]; accounts: AccountRecord[] }> {
+  const { rows } = await db.executeQuery<AccountRow & { memberships: OrgMembership[] | string }>(
+    CompiledQuery.raw(MEMBERSHIPS_AND_ACCOUNTS_SQL, [userId, toolkit ?? null]),
+  );
+  const first = rows[0];
+  return {
+    memberships: first ? parsedJson(first.memberships) : [],
+    accounts: rows.filter((row) => row.id !== null).map(toAccount),
+  };
 }
 
 export interface MemberRow extends Member {

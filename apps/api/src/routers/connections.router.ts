@@ -13,7 +13,7 @@ import {
   toView,
   updateConnection,
 } from '../services/connections.service.js';
-import { authedProcedure } from '../trpc/procedures.js';
+import { authedProcedure, tokenProcedure } from '../trpc/procedures.js';
 import {
   accountIdInput,
   callbackUrlInput,
@@ -74,7 +74,7 @@ export const connectionsRouter = {
     )
     .query(({ ctx, input }) => requestStatus(ctx.deps, ctx.principal, input.requestId)),
 
-  list: authedProcedure
+  list: tokenProcedure
     .input(
       z
         .object({
@@ -86,7 +86,7 @@ export const connectionsRouter = {
         .optional(),
     )
     .output(z.array(connectionOutput))
-    .query(({ ctx, input }) => listConnections(ctx.deps, ctx.principal, input ?? {})),
+    .query(({ ctx, input }) => listConnections(ctx.deps, ctx.userId, input ?? {})),
 
   get: accountProcedure('connections.read', {})
     .output(connectionOutput)

@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { executeTool, listTools } from '../services/tools.service.js';
-import { authedProcedure } from '../trpc/procedures.js';
+import { authedProcedure, tokenProcedure } from '../trpc/procedures.js';
 import {
   accountIdInput,
   optionalOrgId,
@@ -42,7 +42,7 @@ export const toolsRouter = {
     )
     .query(({ ctx, input }) => listTools(ctx.deps, ctx.principal, input)),
 
-  execute: authedProcedure
+  execute: tokenProcedure
     .input(
       z
         .object({
@@ -63,5 +63,5 @@ export const toolsRouter = {
         scope: scopeOutput,
       }),
     )
-    .mutation(({ ctx, input }) => executeTool(ctx.deps, ctx.principal, input)),
+    .mutation(({ ctx, input }) => executeTool(ctx.deps, ctx.userId, input)),
 } satisfies TRPCRouterRecord;

@@ -9,16 +9,16 @@ import {
   orgScope,
   type Principal,
   type Scope,
+  type UserId,
   userScope,
 } from '@switchboard/identity';
 import type { Kysely } from 'kysely';
-import type { Caller } from '../auth/authenticate.js';
+import { type Caller, loadCallerWithAccounts } from '../auth/authenticate.js';
 import { toAppError } from '../error-mapping.js';
 import { AppError, notFound } from '../errors.js';
 import {
   type AccountRecord,
   accountById,
-  accountsOf,
   deleteAccount,
   insertAccount,
   labelTaken,
@@ -272,10 +272,10 @@ export interface ListInput {
 }
 
 /** The scopes a listing covers: personal, the named organization's, or both. */
-function scopesToList(principal: Principal, input: ListInput): Scope[] {
+function scopesToList(userId: UserId, input: ListInput): Scope[] {
   const include = input.include ?? (input.orgId ? 'all' : 'personal');
   const scopes: Scope[] = [];
-  if (include !== 'org') scopes.push(userScope(principal.userId));
+  if (include !== 'org') scopes.push(userScope(userId));
   if (include !== 'personal') {
     if (input.orgId === undefined) {
       throw new AppError('INVALID_INPUT', `include: '${include}' needs an orgId`);
@@ -345,12 +345,12 @@ async function reconcileNow(deps: AppDeps, composioUserId: string, accounts: Acc
   );
 }
 
-export async function listConnections(deps: AppDeps, principal: Principal, input: ListInput) {
-  const scopes = scopesToList(principal, input);
-  for (const scope of scopes) authorize(principal, 'connections.read', { scope });
+export async function listConnections(deps: AppDeps, userId: UserId, input: ListInput) {
+  const scopes = scopesToList(userId, input);
+  // The caller and the accounts of all their scopes in one read; only what they may see is kept.
+  const { caller, accounts } = await loadCallerWithAccounts(deps, userId, input.toolkit);
+  for (const scope of scopes) authorize(caller, 'connections.read', { scope });
   const composioUserIds = scopes.map(composioUserIdFor);
-  // One read for every scope listed, answered scope by scope in the order asked.
-  const accounts = await accountsOf(deps.db, composioUserIds, input.toolkit);
   const perScope = await Promise.all(
     composioUserIds.map((composioUserId) =>
       reconcile(

@@ -7,16 +7,12 @@ import {
   type Principal,
   type Scope,
   selectAccount,
+  type UserId,
 } from '@switchboard/identity';
-import type { Caller } from '../auth/authenticate.js';
+import { type Caller, loadCallerWithAccounts } from '../auth/authenticate.js';
 import { toAppError } from '../error-mapping.js';
 import { AppError } from '../errors.js';
-import {
-  type AccountRecord,
-  accountsOf,
-  accountsOfToolkit,
-  updateAccount,
-} from '../repos/accounts.repo.js';
+import { type AccountRecord, accountsOf, updateAccount } from '../repos/accounts.repo.js';
 import type { ExecutionAttempt, Outcome } from '../repos/audit.repo.js';
 import { publicScope } from '../repos/scope-columns.js';
 import type { AppDeps } from '../trpc/context.js';
@@ -55,13 +51,15 @@ async function toolDefinition(deps: AppDeps, slug: string): Promise<ToolDefiniti
  */
 export async function executeTool(
   deps: AppDeps,
-  principal: Caller,
+  userId: UserId,
   input: ExecuteInput,
 ): Promise<ExecuteOutput> {
   const startedAt = deps.now();
   const started = performance.now();
   const tool = await toolDefinition(deps, input.tool);
   assertValidArguments(tool, input.arguments);
+  // The caller's memberships and every account of the toolkit in their scopes, in one read.
+  const { caller: principal, accounts } = await loadCallerWithAccounts(deps, userId, tool.toolkit);
 
   const executionId = randomUUID();
   let scope: Scope | undefined;
@@ -115,7 +113,8 @@ export async function executeTool(
 
   await enforceQuotas(deps, principal, input.orgId, refuse);
 
-  const candidates = await accountsOfToolkit(deps.db, composioUserIdFor(scope), tool.toolkit);
+  const composioUserId = composioUserIdFor(scope);
+  const candidates = accounts.filter((candidate) => candidate.composioUserId === composioUserId);
   const selection = selectAccount(candidates, {
     explicitId: input.connectedAccountId,
     pinnedDefaultId: candidates.find((candidate) => candidate.isDefault)?.id ?? null,

@@ -9,7 +9,7 @@ import {
   type Target,
 } from '@switchboard/identity';
 import { TRPCError } from '@trpc/server';
-import { authenticate, type Caller } from '../auth/authenticate.js';
+import { authenticate, type Caller, verifyCaller } from '../auth/authenticate.js';
 import { toAppError } from '../error-mapping.js';
 import { AppError, type Reason } from '../errors.js';
 import type { Context } from './context.js';
@@ -32,9 +32,17 @@ const mapErrors = middleware(async ({ ctx, next }) => {
 export const publicProcedure = baseProcedure.use(mapErrors);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const { principal, memberships } = await authenticate(ctx);
-  return next({ ctx: { principal, userId: principal.userId, memberships } });
+  const principal = await authenticate(ctx);
+  return next({ ctx: { principal, userId: principal.userId, memberships: principal.memberships } });
 });
+
+/**
+ * The token is checked, the caller not yet read: for procedures that read the caller together
+ * with their own data in one round trip (`loadCallerWithAccounts`) once their input is known.
+ */
+export const tokenProcedure = publicProcedure.use(async ({ ctx, next }) =>
+  next({ ctx: { userId: await verifyCaller(ctx) } }),
+);
 
 export type AuthedContext = Context & { principal: Caller; userId: Principal['userId'] };
 

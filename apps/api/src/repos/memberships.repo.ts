@@ -63,9 +63,9 @@ const MEMBERSHIPS_AND_ACCOUNTS_SQL = `select snapshot.memberships, a.*
       from memberships inner join organizations on organizations.id = memberships.org_id
       where memberships.user_id = $1) snapshot
   left join lateral (select * from connected_accounts
-      where ($2::text is null or connected_accounts.toolkit = $2)
-        and (connected_accounts.composio_user_id = $1 or connected_accounts.composio_user_id in
-          (select 'org_' || mine.org_id from memberships mine where mine.user_id = $1))) a on true
+      where connected_accounts.composio_user_id = any(array_prepend($1::text,
+          array(select 'org_' || mine.org_id from memberships mine where mine.user_id = $1)))
+        and ($2::text is null or connected_accounts.toolkit = $2)) a on true
   order by a.connected_at desc, a.id`;
 
 /**

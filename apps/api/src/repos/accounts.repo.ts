@@ -23,7 +23,7 @@ export interface AccountRecord {
   updatedAt: Date;
 }
 
-export function toAccount(row: AccountRow): AccountRecord {
+export function toAccount(row: Omit<AccountRow, 'created_at'>): AccountRecord {
   return {
     id: row.id,
     scope: scopeOfRow(row),

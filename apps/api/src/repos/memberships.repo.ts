@@ -54,15 +54,20 @@ export async function membershipsOf(db: Db, userId: UserId): Promise<OrgMembersh
 }
 
 // The same snapshot plus the connected accounts of every scope the caller belongs to (their own
-// and each organization's), optionally of one toolkit, newest first: one account per row, the
-// memberships as JSON beside it (one row with no account when there are none).
-const MEMBERSHIPS_AND_ACCOUNTS_SQL = `select snapshot.memberships, a.*
+// and each organization's), optionally of one toolkit, newest first: one account per row (one row
+// with no account when there are none), the memberships as JSON on one of them only, so they are
+// sent and parsed once.
+const MEMBERSHIPS_AND_ACCOUNTS_SQL = `select
+    case when row_number() over () = 1 then snapshot.memberships end as memberships, a.*
   from (select coalesce(json_agg(json_build_object('orgId', memberships.org_id,
         'role', memberships.role, 'orgName', organizations.name, 'policies', ${POLICIES_JSON})
         order by organizations.name), '[]'::json) as memberships
       from memberships inner join organizations on organizations.id = memberships.org_id
       where memberships.user_id = $1) snapshot
-  left join lateral (select * from connected_accounts
+  left join lateral (select id, scope_kind, scope_user_id, scope_org_id, composio_user_id, toolkit,
+        auth_config_id, label, upstream_identity, status, status_reason, is_default, connected_by,
+        connected_at, updated_at
+      from connected_accounts
       where connected_accounts.composio_user_id = any(array_prepend($1::text,
           array(select 'org_' || mine.org_id from memberships mine where mine.user_id = $1)))
         and ($2::text is null or connected_accounts.toolkit = $2)) a on true
@@ -78,12 +83,12 @@ export async function membershipsAndAccountsOf(
   userId: UserId,
   toolkit?: string,
 ): Promise<{ memberships: OrgMembership[]; accounts: AccountRecord[] }> {
-  const { rows } = await db.executeQuery<AccountRow & { memberships: OrgMembership[] | string }>(
-    CompiledQuery.raw(MEMBERSHIPS_AND_ACCOUNTS_SQL, [userId, toolkit ?? null]),
-  );
-  const first = rows[0];
+  const { rows } = await db.executeQuery<
+    Omit<AccountRow, 'created_at'> & { memberships: OrgMembership[] | string | null }
+  >(CompiledQuery.raw(MEMBERSHIPS_AND_ACCOUNTS_SQL, [userId, toolkit ?? null]));
+  const memberships = rows.find((row) => row.memberships !== null)?.memberships;
   return {
-    memberships: first ? parsedJson(first.memberships) : [],
+    memberships: memberships ? parsedJson(memberships) : [],
     accounts: rows.filter((row) => row.id !== null).map(toAccount),
   };
 }

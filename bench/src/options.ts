@@ -13,6 +13,8 @@ export const PRODUCTION_NODE_FLAGS: string[] = (
 export interface BenchOptions {
   /** Connections autocannon keeps open (requests in flight) in every scenario. */
   concurrency: number;
+  /** Times every scenario (but two-instances) is measured, in turn; the report takes medians. */
+  rounds: number;
   /** Seconds each measured run lasts. */
   durationS: number;
   /** Seconds of untimed load before each measured run (JIT, caches, pools). */
@@ -75,6 +77,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
   }
   return {
     concurrency,
+    rounds: Math.round(positive(env, 'BENCH_ROUNDS', 3)),
     durationS: positive(env, 'BENCH_DURATION_S', 10),
     warmupS: positive(env, 'BENCH_WARMUP_S', 2),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   type BenchReport,
   checkTargets,
+  combineRounds,
   formatReport,
   loadStats,
+  median,
   percentile,
   toScenarioResult,
 } from './results.ts';
@@ -88,5 +90,36 @@ describe('formatReport', () => {
       'tools.list',
     ]);
     expect(lines[2]).toMatch(/1000\.0\s+5\.00\s+9\.00\s+0\s+300\.0\s+1\.00\s+700$/);
+  });
+});
+
+describe('combineRounds', () => {
+  const stats = (rps: number, p99Ms: number, errors = 0) => ({
+    rps,
+    p50Ms: p99Ms / 2,
+    p99Ms,
+    errors,
+  });
+
+  it('takes medians, and the ratio from each round against its own baseline', () => {
+    const combined = combineRounds([
+      // A slow spell in round 2 hits both sides: its ratio is still 1.2.
+      { stats: stats(1200, 30), peakRssBytes: 100 * 1048576, baselineRps: 1000 },
+      { stats: stats(600, 90, 2), peakRssBytes: 180 * 1048576, baselineRps: 500 },
+      { stats: stats(1100, 32), peakRssBytes: 120 * 1048576, baselineRps: 1000 },
+    ]);
+    expect(combined).toStrictEqual({
+      rps: 1100,
+      p50Ms: 16,
+      p99Ms: 32,
+      errors: 2,
+      peakRssMb: 180,
+      ratioToBaseline: 1.2,
+    });
+  });
+
+  it('median of an even count is the mean of the middle two', () => {
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBe(0);
   });
 });

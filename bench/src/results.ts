@@ -76,6 +76,40 @@ export function loadStats(sample: LoadSample): LoadStats {
   };
 }
 
+/** The middle value (the mean of the two middle ones for an even count); 0 for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** One scenario measured in one round, with the baseline measured in that same round. */
+export interface RoundResult {
+  stats: LoadStats;
+  peakRssBytes: number;
+  baselineRps: number | undefined;
+}
+
+/**
+ * A scenario over several rounds: the median of each figure, the ratio as the median of each
+ * round's ratio to the baseline measured beside it (so a slow spell on the shared machine
+ * moves both sides of a ratio), errors summed and the highest peak RSS.
+ */
+export function combineRounds(rounds: readonly RoundResult[]): ScenarioResult {
+  const results = rounds.map((r) => toScenarioResult(r.stats, r.peakRssBytes, r.baselineRps));
+  return {
+    rps: round(median(results.map((r) => r.rps)), 1),
+    p50Ms: round(median(results.map((r) => r.p50Ms)), 2),
+    p99Ms: round(median(results.map((r) => r.p99Ms)), 2),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    peakRssMb: Math.max(0, ...results.map((r) => r.peakRssMb)),
+    ratioToBaseline: round(median(results.map((r) => r.ratioToBaseline)), 2),
+  };
+}
+
 /** Adds the baseline ratio (the baseline's own is 1) and rounds the memory figure. */
 export function toScenarioResult(
   stats: LoadStats,

@@ -33,10 +33,13 @@ import { formatSummary, readProfile, summarizeWindow, type WindowSummary } from 
 import {
   type BenchReport,
   checkTargets,
+  combineRounds,
   formatReport,
   formatTable,
   type LoadStats,
   loadStats,
+  median,
+  type RoundResult,
   round,
   type ScenarioName,
   toScenarioResult,
@@ -109,6 +112,9 @@ async function probe(url: string, spec: LoadSpec): Promise<Probe> {
 class Bench {
   readonly report: BenchReport;
   readonly extra: Partial<Record<ScenarioName, Record<string, string>>> = {};
+  readonly rounds: Partial<
+    Record<ScenarioName, Array<RoundResult & { serverCpu: number; emulatorCpu: number }>>
+  > = {};
   readonly failures: string[] = [];
   readonly notes: string[] = [];
   readonly windows: Partial<
@@ -198,14 +204,25 @@ class Bench {
     if (name === 'tools.execute' || name === 'two-instances') this.executionsAnswered += 1;
   }
 
-  record(name: ScenarioName, measured: Measured) {
-    const baselineRps =
-      name === 'baseline' ? measured.stats.rps : this.report.scenarios.baseline?.rps;
+  /**
+   * One round of one scenario. `baselineRps` is the baseline measured in the same round; the
+   * report holds the rounds combined so far (see `combineRounds`).
+   */
+  record(name: ScenarioName, measured: Measured, baselineRps: number | undefined) {
     const result = toScenarioResult(measured.stats, measured.peakRssBytes, baselineRps);
-    this.report.scenarios[name] = result;
+    const rounds = this.rounds[name] ?? [];
+    rounds.push({
+      stats: measured.stats,
+      peakRssBytes: measured.peakRssBytes,
+      baselineRps,
+      serverCpu: measured.serverCpuUsPerRequest,
+      emulatorCpu: measured.emulatorCpuUsPerRequest,
+    });
+    this.rounds[name] = rounds;
+    this.report.scenarios[name] = combineRounds(rounds);
     this.extra[name] = {
-      'server CPU µs/req': measured.serverCpuUsPerRequest.toFixed(0),
-      'emulator CPU µs/req': measured.emulatorCpuUsPerRequest.toFixed(0),
+      'server CPU µs/req': median(rounds.map((r) => r.serverCpu)).toFixed(0),
+      'emulator CPU µs/req': median(rounds.map((r) => r.emulatorCpu)).toFixed(0),
     };
     this.windows[name] = { ...measured.window, requests: measured.run.completed };
     if (name === 'tools.execute' || name === 'two-instances') {
@@ -215,7 +232,7 @@ class Bench {
     }
     const { run } = measured;
     log(
-      `  ${name}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+      `  ${name}: ${result.rps} req/s (${result.ratioToBaseline}× this round's baseline), p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
         `${result.errors} errors (non-2xx ${run.non2xx}, socket ${run.socketErrors}, bad body ${run.badBodies}), ` +
         `peak RSS ${Object.entries(measured.peaks)
           .map(([server, bytes]) => `${server} ${round(bytes / 1048576, 1)} MB`)
@@ -354,7 +371,7 @@ async function main(): Promise<number> {
   const entry = entryFor(options.apiEntry === 'source' || stale ? 'source' : 'dist');
   log('Switchboard benchmark');
   log(
-    `  node ${process.version}, concurrency ${options.concurrency}, ${options.durationS} s per scenario ` +
+    `  node ${process.version}, concurrency ${options.concurrency}, ${options.rounds} round(s) of ${options.durationS} s per scenario ` +
       `after ${options.warmupS} s of warm-up, API from ${entry.kind === 'dist' ? 'dist (built JavaScript)' : `source through tsx${stale ? ` (${stale})` : ''}`}` +
       `${options.apiNodeFlags.length > 0 ? `, API node flags ${options.apiNodeFlags.join(' ')}` : ''}` +
       `${options.redisUrl ? ', Redis shared by the instances' : ''}${options.profile ? ', CPU profiling ON (numbers are slower)' : ''}`,
@@ -422,58 +439,73 @@ async function main(): Promise<number> {
   log();
 
   const c = options.concurrency;
-  const run = async (name: ScenarioName, spec: Omit<LoadSpec, 'connections'>, servers: Child[]) => {
+  let roundBaselineRps: number | undefined;
+  const run = async (
+    name: ScenarioName,
+    spec: Omit<LoadSpec, 'connections'>,
+    servers: Child[],
+    round: number,
+  ) => {
     if (!options.scenarios.includes(name)) return undefined;
-    log(`▶ ${name}`);
+    log(`▶ ${name}${options.rounds > 1 ? ` (round ${round + 1} of ${options.rounds})` : ''}`);
     const measured = await bench.measure(
       name,
       { ...spec, connections: c },
       servers,
       emulator.child,
     );
-    bench.record(name, measured);
+    if (name === 'baseline') roundBaselineRps = measured.stats.rps;
+    bench.record(name, measured, roundBaselineRps);
     return measured;
   };
 
-  await run(
-    'baseline',
-    { urls: [baseline.ready.url], request: baselineRequest(rotation), verifyBody: executedOk },
-    [baseline.child],
-  );
-  const auditBefore = database.sharedAccess ? await countAudit(database) : undefined;
-  await run(
-    'tools.execute',
-    { urls: [apiA.url], request: executeRequest(rotation), verifyBody: executedOk },
-    [apiA.child],
-  );
-  if (auditBefore && options.scenarios.includes('tools.execute')) {
-    await sleep(500);
-    const after = await countAudit(database);
-    log(`  tools.execute: ${after.rows - auditBefore.rows} audit rows written`);
+  // Rounds of every scenario in turn, so each is measured beside a baseline of its own round.
+  for (let round = 0; round < options.rounds; round++) {
+    await run(
+      'baseline',
+      { urls: [baseline.ready.url], request: baselineRequest(rotation), verifyBody: executedOk },
+      [baseline.child],
+      round,
+    );
+    const auditBefore = database.sharedAccess ? await countAudit(database) : undefined;
+    await run(
+      'tools.execute',
+      { urls: [apiA.url], request: executeRequest(rotation), verifyBody: executedOk },
+      [apiA.child],
+      round,
+    );
+    if (auditBefore && options.scenarios.includes('tools.execute')) {
+      await sleep(500);
+      const after = await countAudit(database);
+      log(`  tools.execute: ${after.rows - auditBefore.rows} audit rows written`);
+    }
+    await run(
+      'connections.list',
+      {
+        urls: [apiA.url],
+        request: connectionsListRequest(rotation),
+        verifyBody: (b) => b.includes('"connectedAt"'),
+      },
+      [apiA.child],
+      round,
+    );
+    await run(
+      'tools.list',
+      {
+        urls: [apiA.url],
+        request: toolsListRequest(rotation),
+        verifyBody: (b) => b.includes('GITHUB_LIST_REPOS'),
+      },
+      [apiA.child],
+      round,
+    );
+    await run(
+      'me.get',
+      { urls: [apiA.url], request: meRequest(rotation), verifyBody: (b) => b.includes('"orgs"') },
+      [apiA.child],
+      round,
+    );
   }
-  await run(
-    'connections.list',
-    {
-      urls: [apiA.url],
-      request: connectionsListRequest(rotation),
-      verifyBody: (b) => b.includes('"connectedAt"'),
-    },
-    [apiA.child],
-  );
-  await run(
-    'tools.list',
-    {
-      urls: [apiA.url],
-      request: toolsListRequest(rotation),
-      verifyBody: (b) => b.includes('GITHUB_LIST_REPOS'),
-    },
-    [apiA.child],
-  );
-  await run(
-    'me.get',
-    { urls: [apiA.url], request: meRequest(rotation), verifyBody: (b) => b.includes('"orgs"') },
-    [apiA.child],
-  );
 
   if (options.scenarios.includes('two-instances')) {
     if (!database.sharedAccess) {
@@ -510,7 +542,7 @@ async function main(): Promise<number> {
           },
         },
       );
-      bench.record('two-instances', measured);
+      bench.record('two-instances', measured, bench.report.scenarios.baseline?.rps);
       const after = await countAudit(database);
       const written = after.rows - before.rows;
       const successes = after.successes - before.successes;

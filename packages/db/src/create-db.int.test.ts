@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgScope, userScope } from '../test/factories.js';
-import { createDb } from './create-db.js';
+import { createDb, preparedStatement } from './create-db.js';
 import { DbError, pgErrorOf } from './errors.js';
 import { migrateToLatest } from './migrate.js';
 import { createTestDatabase, databaseKindsUnderTest, type TestDatabase } from './testing.js';
@@ -200,4 +200,42 @@ describe.each(databaseKindsUnderTest())('values read back on %s', (kind) => {
       require_explicit_selection: false,
     });
   });
+});
+
+describe.each(databaseKindsUnderTest())('prepared statements on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database?.destroy());
+
+  const MARKED = preparedStatement('select $1::int + 1 as next /* prepared-statement test */');
+
+  it('answers a marked statement like any other, with fresh values each time', async () => {
+    for (const value of [1, 41]) {
+      const { rows } = await database.db.executeQuery<{ next: number }>(
+        CompiledQuery.raw(MARKED, [value]),
+      );
+      expect(rows).toStrictEqual([{ next: value + 1 }]);
+    }
+  });
+
+  it.runIf(kind === 'postgres')(
+    'PostgreSQL keeps a marked statement prepared on the connection, and only marked ones',
+    async () => {
+      const single = createDb({ url: database.url, poolMax: 1 });
+      try {
+        const unmarked = 'select $1::int * 2 as doubled';
+        await single.db.executeQuery(CompiledQuery.raw(MARKED, [1]));
+        await single.db.executeQuery(CompiledQuery.raw(MARKED, [2]));
+        await single.db.executeQuery(CompiledQuery.raw(unmarked, [3]));
+        const { rows } = await sql<{
+          statement: string;
+        }>`select statement from pg_prepared_statements`.execute(single.db);
+        expect(rows.map((row) => row.statement)).toStrictEqual([MARKED]);
+      } finally {
+        await single.close();
+      }
+    },
+  );
 });

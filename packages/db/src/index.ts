@@ -4,6 +4,7 @@ export {
   type DbConfig,
   type DbKind,
   DEFAULT_PGLITE_DATA_DIR,
+  preparedStatement,
 } from './create-db.js';
 export type * from './database.js';
 export {

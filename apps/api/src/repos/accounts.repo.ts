@@ -1,6 +1,6 @@
 import type { Database } from '@switchboard/db';
 import type { AccountStatus, Scope } from '@switchboard/identity';
-import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { scopeColumns, scopeOfRow } from './scope-columns.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -48,22 +48,6 @@ export async function accountById(db: Db, id: string): Promise<AccountRecord | u
     .where('id', '=', id)
     .executeTakeFirst();
   return row ? toAccount(row) : undefined;
-}
-
-// Runs on every tool execution: fixed SQL skips building and compiling the query each time.
-const ACCOUNTS_OF_TOOLKIT_SQL = `select * from connected_accounts
-  where composio_user_id = $1 and toolkit = $2 order by connected_at desc, id`;
-
-/** One scope's accounts of one toolkit, newest first: the candidates account selection sees. */
-export async function accountsOfToolkit(
-  db: Db,
-  composioUserId: string,
-  toolkit: string,
-): Promise<AccountRecord[]> {
-  const { rows } = await db.executeQuery<AccountRow>(
-    CompiledQuery.raw(ACCOUNTS_OF_TOOLKIT_SQL, [composioUserId, toolkit]),
-  );
-  return rows.map(toAccount);
 }
 
 /** The accounts of some scopes (by Composio user id), newest first, optionally of one toolkit. */

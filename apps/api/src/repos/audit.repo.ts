@@ -1,4 +1,4 @@
-import type { Database } from '@switchboard/db';
+import { type Database, preparedStatement } from '@switchboard/db';
 import type { OrgId, Scope, UserId } from '@switchboard/identity';
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { scopeColumns, scopeOfRow } from './scope-columns.js';
@@ -29,12 +29,12 @@ const COLUMNS = `execution_id, actor_user_id, scope_kind, scope_user_id, scope_o
   error_code, duration_ms, started_at`;
 
 // Fixed SQL (nothing to build or compile per call): one row, or many as one array per column.
-const INSERT_ATTEMPT_SQL = `insert into tool_executions (${COLUMNS})
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
-const INSERT_ATTEMPTS_SQL = `insert into tool_executions (${COLUMNS})
+const INSERT_ATTEMPT_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`);
+const INSERT_ATTEMPTS_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
   select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-    $14::integer[], $15::timestamptz[])`;
+    $14::integer[], $15::timestamptz[])`);
 
 function columnValues(attempt: ExecutionAttempt): unknown[] {
   const scope = scopeColumns(attempt.scope);

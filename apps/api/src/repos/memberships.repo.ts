@@ -1,4 +1,4 @@
-import type { Database } from '@switchboard/db';
+import { type Database, preparedStatement } from '@switchboard/db';
 import type { Member, OrgId, Role, ToolkitPolicy, UserId } from '@switchboard/identity';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { type AccountRecord, type AccountRow, toAccount } from './accounts.repo.js';
@@ -29,10 +29,11 @@ const POLICIES_JSON = `coalesce((select json_agg(json_build_object('toolkit', p.
 // Runs on every authenticated request: fixed SQL skips building and compiling the query each
 // time, and the policies of the caller's organizations come along, so routing a toolkit costs no
 // second round trip. One statement: memberships and policies are one consistent snapshot.
-const MEMBERSHIPS_OF_SQL = `select memberships.org_id, memberships.role, organizations.name,
+const MEMBERSHIPS_OF_SQL =
+  preparedStatement(`select memberships.org_id, memberships.role, organizations.name,
     ${POLICIES_JSON} as policies
   from memberships inner join organizations on organizations.id = memberships.org_id
-  where memberships.user_id = $1 order by organizations.name`;
+  where memberships.user_id = $1 order by organizations.name`);
 
 function parsedJson<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
@@ -57,7 +58,7 @@ export async function membershipsOf(db: Db, userId: UserId): Promise<OrgMembersh
 // and each organization's), optionally of one toolkit, newest first: one account per row (one row
 // with no account when there are none), the memberships as JSON on one of them only, so they are
 // sent and parsed once.
-const MEMBERSHIPS_AND_ACCOUNTS_SQL = `select
+const MEMBERSHIPS_AND_ACCOUNTS_SQL = preparedStatement(`select
     case when row_number() over () = 1 then snapshot.memberships end as memberships, a.*
   from (select coalesce(json_agg(json_build_object('orgId', memberships.org_id,
         'role', memberships.role, 'orgName', organizations.name, 'policies', ${POLICIES_JSON})
@@ -71,7 +72,7 @@ const MEMBERSHIPS_AND_ACCOUNTS_SQL = `select
       where connected_accounts.composio_user_id = any(array_prepend($1::text,
           array(select 'org_' || mine.org_id from memberships mine where mine.user_id = $1)))
         and ($2::text is null or connected_accounts.toolkit = $2)) a on true
-  order by a.connected_at desc, a.id`;
+  order by a.connected_at desc, a.id`);
 
 /**
  * `membershipsOf` and the accounts of all the caller's scopes in one round trip, for procedures

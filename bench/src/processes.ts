@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -216,6 +216,30 @@ export function cpuTimeMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time of every PostgreSQL server process on this machine (backends, WAL writer,
+ * checkpointer), in milliseconds; `undefined` where /proc cannot be read. Ended backends' time is
+ * lost, so compare two readings taken while the API's connections stay open.
+ */
+export function postgresCpuTimeMs(): number | undefined {
+  let total = 0;
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let comm: string;
+      try {
+        comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      } catch {
+        continue;
+      }
+      if (comm === 'postgres') total += cpuTimeMs(Number(entry)) ?? 0;
+    }
+  } catch {
+    return undefined;
+  }
+  return total;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   killAllNow,
   MemoryWatch,
   monotonicMicros,
+  postgresCpuTimeMs,
   REPO_ROOT,
   rssBytes,
   spawnNode,
@@ -83,6 +84,8 @@ interface Measured {
   peaks: Record<string, number>;
   serverCpuUsPerRequest: number;
   emulatorCpuUsPerRequest: number;
+  /** PostgreSQL's server processes (all of them on this machine); absent on PGlite. */
+  databaseCpuUsPerRequest: number | undefined;
   window: { fromUs: number; toUs: number };
   warmup: LoadRun;
 }
@@ -113,7 +116,12 @@ class Bench {
   readonly report: BenchReport;
   readonly extra: Partial<Record<ScenarioName, Record<string, string>>> = {};
   readonly rounds: Partial<
-    Record<ScenarioName, Array<RoundResult & { serverCpu: number; emulatorCpu: number }>>
+    Record<
+      ScenarioName,
+      Array<
+        RoundResult & { serverCpu: number; emulatorCpu: number; databaseCpu: number | undefined }
+      >
+    >
   > = {};
   readonly failures: string[] = [];
   readonly notes: string[] = [];
@@ -171,10 +179,12 @@ class Bench {
     const pids = [...servers.map((s) => s.pid), emulator.pid];
     const memory = new MemoryWatch(servers.map((s) => s.pid));
     const cpuBefore = pids.map((pid) => cpuTimeMs(pid) ?? 0);
+    const databaseBefore = this.report.database === 'postgres' ? postgresCpuTimeMs() : undefined;
     const fromUs = monotonicMicros();
     const run = await runLoad(spec, hooks.limit?.(warmup) ?? { durationS: this.options.durationS });
     const toUs = monotonicMicros();
     const cpuAfter = pids.map((pid) => cpuTimeMs(pid) ?? 0);
+    const databaseAfter = databaseBefore === undefined ? undefined : postgresCpuTimeMs();
     const peaks = memory.stop();
     if (!memory.resetOk) {
       this.note(
@@ -196,6 +206,10 @@ class Bench {
       peaks: peakBy,
       serverCpuUsPerRequest: serverCpu / requests,
       emulatorCpuUsPerRequest: cpuUs(servers.length) / requests,
+      databaseCpuUsPerRequest:
+        databaseBefore === undefined || databaseAfter === undefined
+          ? undefined
+          : Math.max(0, ((databaseAfter - databaseBefore) * 1000) / requests),
       window: { fromUs, toUs },
     };
   }
@@ -217,6 +231,7 @@ class Bench {
       baselineRps,
       serverCpu: measured.serverCpuUsPerRequest,
       emulatorCpu: measured.emulatorCpuUsPerRequest,
+      databaseCpu: measured.databaseCpuUsPerRequest,
     });
     this.rounds[name] = rounds;
     this.report.scenarios[name] = combineRounds(rounds);
@@ -224,6 +239,10 @@ class Bench {
       'server CPU µs/req': median(rounds.map((r) => r.serverCpu)).toFixed(0),
       'emulator CPU µs/req': median(rounds.map((r) => r.emulatorCpu)).toFixed(0),
     };
+    const databaseCpu = rounds.flatMap((r) => (r.databaseCpu === undefined ? [] : [r.databaseCpu]));
+    if (databaseCpu.length > 0) {
+      this.extra[name]['PostgreSQL CPU µs/req'] = median(databaseCpu).toFixed(0);
+    }
     this.windows[name] = { ...measured.window, requests: measured.run.completed };
     if (name === 'tools.execute' || name === 'two-instances') {
       this.executionsAnswered += measured.warmup.ok + measured.run.ok;

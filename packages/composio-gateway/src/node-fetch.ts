@@ -63,16 +63,20 @@ export function createNodeFetch(options: NodeFetchOptions = {}): {
             for (let i = 0; i + 1 < raw.length; i += 2) {
               headers.append(raw[i] as string, raw[i + 1] as string);
             }
+            const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+            // A view of the same bytes, typed as every lib's BodyInit accepts (DOM's as well).
+            const body = new Uint8Array(
+              bytes.buffer as ArrayBuffer,
+              bytes.byteOffset,
+              bytes.length,
+            );
             try {
               resolve(
-                new Response(
-                  NULL_BODY_STATUSES.has(status)
-                    ? null
-                    : chunks.length === 1
-                      ? chunks[0]
-                      : Buffer.concat(chunks),
-                  { status, statusText: res.statusMessage ?? '', headers },
-                ),
+                new Response(NULL_BODY_STATUSES.has(status) ? null : body, {
+                  status,
+                  statusText: res.statusMessage ?? '',
+                  headers,
+                }),
               );
             } catch (error) {
               reject(error);

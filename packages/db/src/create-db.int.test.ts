@@ -219,23 +219,32 @@ describe.each(databaseKindsUnderTest())('prepared statements on %s', (kind) => {
       expect(rows).toStrictEqual([{ next: value + 1 }]);
     }
   });
+});
 
-  it.runIf(kind === 'postgres')(
-    'PostgreSQL keeps a marked statement prepared on the connection, and only marked ones',
-    async () => {
+describe.runIf(databaseKindsUnderTest().includes('postgres'))(
+  'prepared statements on a PostgreSQL connection',
+  () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await createTestDatabase('postgres');
+    });
+    afterAll(() => database?.destroy());
+
+    it('keeps a marked statement prepared on the connection, and only marked ones', async () => {
+      const marked = preparedStatement('select $1::int + 1 as next /* kept prepared */');
       const single = createDb({ url: database.url, poolMax: 1 });
       try {
         const unmarked = 'select $1::int * 2 as doubled';
-        await single.db.executeQuery(CompiledQuery.raw(MARKED, [1]));
-        await single.db.executeQuery(CompiledQuery.raw(MARKED, [2]));
+        await single.db.executeQuery(CompiledQuery.raw(marked, [1]));
+        await single.db.executeQuery(CompiledQuery.raw(marked, [2]));
         await single.db.executeQuery(CompiledQuery.raw(unmarked, [3]));
         const { rows } = await sql<{
           statement: string;
         }>`select statement from pg_prepared_statements`.execute(single.db);
-        expect(rows.map((row) => row.statement)).toStrictEqual([MARKED]);
+        expect(rows.map((row) => row.statement)).toStrictEqual([marked]);
       } finally {
         await single.close();
       }
-    },
-  );
-});
+    });
+  },
+);

@@ -26,32 +26,30 @@ const POLICIES_JSON = `coalesce((select json_agg(json_build_object('toolkit', p.
     'authConfigId', p.auth_config_id) order by p.toolkit)
   from toolkit_policies p where p.org_id = memberships.org_id), '[]'::json)`;
 
-// Runs on every authenticated request: fixed SQL skips building and compiling the query each
-// time, and the policies of the caller's organizations come along, so routing a toolkit costs no
-// second round trip. One statement: memberships and policies are one consistent snapshot.
-const MEMBERSHIPS_OF_SQL =
-  preparedStatement(`select memberships.org_id, memberships.role, organizations.name,
-    ${POLICIES_JSON} as policies
-  from memberships inner join organizations on organizations.id = memberships.org_id
-  where memberships.user_id = $1 order by organizations.name`);
+/**
+ * The caller's memberships as one JSON array, each with its organization's name and toolkit
+ * policies, ordered by organization name: one consistent snapshot of who may do what.
+ */
+const MEMBERSHIPS_JSON = `(select coalesce(json_agg(json_build_object('orgId', memberships.org_id,
+      'role', memberships.role, 'orgName', organizations.name, 'policies', ${POLICIES_JSON})
+      order by organizations.name), '[]'::json)
+    from memberships inner join organizations on organizations.id = memberships.org_id
+    where memberships.user_id = $1)`;
+
+// Runs on every authenticated request: fixed SQL, prepared once per connection, and the policies
+// come along, so routing a toolkit costs no second round trip.
+const MEMBERSHIPS_OF_SQL = preparedStatement(`select ${MEMBERSHIPS_JSON} as memberships`);
 
 function parsedJson<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
 export async function membershipsOf(db: Db, userId: UserId): Promise<OrgMembership[]> {
-  const { rows } = await db.executeQuery<{
-    org_id: string;
-    role: string;
-    name: string;
-    policies: OrgToolkitPolicy[] | string;
-  }>(CompiledQuery.raw(MEMBERSHIPS_OF_SQL, [userId]));
-  return rows.map((row) => ({
-    orgId: row.org_id as OrgId,
-    orgName: row.name,
-    role: row.role as Role,
-    policies: parsedJson(row.policies),
-  }));
+  const { rows } = await db.executeQuery<{ memberships: OrgMembership[] | string }>(
+    CompiledQuery.raw(MEMBERSHIPS_OF_SQL, [userId]),
+  );
+  const memberships = rows[0]?.memberships;
+  return memberships ? parsedJson(memberships) : [];
 }
 
 // The same snapshot plus the connected accounts of every scope the caller belongs to (their own
@@ -60,11 +58,7 @@ export async function membershipsOf(db: Db, userId: UserId): Promise<OrgMembersh
 // sent and parsed once.
 const MEMBERSHIPS_AND_ACCOUNTS_SQL = preparedStatement(`select
     case when row_number() over () = 1 then snapshot.memberships end as memberships, a.*
-  from (select coalesce(json_agg(json_build_object('orgId', memberships.org_id,
-        'role', memberships.role, 'orgName', organizations.name, 'policies', ${POLICIES_JSON})
-        order by organizations.name), '[]'::json) as memberships
-      from memberships inner join organizations on organizations.id = memberships.org_id
-      where memberships.user_id = $1) snapshot
+  from (select ${MEMBERSHIPS_JSON} as memberships) snapshot
   left join lateral (select id, scope_kind, scope_user_id, scope_org_id, composio_user_id, toolkit,
         auth_config_id, label, upstream_identity, status, status_reason, is_default, connected_by,
         connected_at, updated_at

@@ -24,10 +24,7 @@ export interface NodeFetchOptions {
  * on WHATWG streams it does not need (measured in `pnpm bench`). Requests it does not handle
  * (streamed or binary bodies, non-http URLs) go to the built-in fetch unchanged.
  */
-export function createNodeFetch(options: NodeFetchOptions = {}): {
-  fetch: Fetch;
-  close(): void;
-} {
+export function createNodeFetch(options: NodeFetchOptions = {}): Fetch {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256 };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
@@ -89,11 +86,5 @@ export function createNodeFetch(options: NodeFetchOptions = {}): {
     });
   };
 
-  return {
-    fetch: nodeFetch as Fetch,
-    close() {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
-    },
-  };
+  return nodeFetch as Fetch;
 }

@@ -53,7 +53,7 @@ export function createComposioGateway(config: GatewayConfig): ComposioGateway {
 }
 
 type Sdk = Composio;
-let nodeFetch: ReturnType<typeof createNodeFetch> | undefined;
+let nodeFetch: typeof fetch | undefined;
 /** One set of keep-alive agents for every gateway in the process. */
 function sharedNodeFetch() {
   nodeFetch ??= createNodeFetch();
@@ -84,7 +84,7 @@ class SdkComposioGateway implements ComposioGateway {
     this.client.timeout = config.timeoutMs;
     // The client takes a `fetch` option that Composio's constructor does not pass on; set it on
     // the one client every SDK call goes through (see node-fetch.ts for why).
-    (this.client as unknown as { fetch: typeof fetch }).fetch = sharedNodeFetch().fetch;
+    (this.client as unknown as { fetch: typeof fetch }).fetch = sharedNodeFetch();
     this.tools = new TtlCache(config.toolCacheTtlMs, config.toolCacheMax);
   }
 

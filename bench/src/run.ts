@@ -168,7 +168,7 @@ class Bench {
       }
       if (spec.verifyBody) this.countProbe(name);
       log(
-        `  ${name}: probe ${check.status} ${check.body.slice(0, 140)}${check.body.length > 140 ? '…' : ''}`,
+        `  ${name}: probe ${check.status} (${Buffer.byteLength(check.body)} bytes) ${check.body.slice(0, 140)}${check.body.length > 140 ? '…' : ''}`,
       );
     }
     const warmup = await runLoad(spec, { durationS: this.options.warmupS });

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       PORT: 3000,
       AUTH_MODE: 'jwt',
       CONNECTION_REQUEST_TTL_SECONDS: 600,
+      RECONCILE_INTERVAL_SECONDS: 30,
     });
     expect(config.DATABASE_URL).toBeUndefined();
   });
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ WEB_ORIGIN: 'not a url' }, 'WEB_ORIGIN'],
     [{ RATE_LIMIT_USER_PER_MINUTE: '0' }, 'RATE_LIMIT_USER_PER_MINUTE'],
+    [{ RECONCILE_INTERVAL_SECONDS: '0.5' }, 'RECONCILE_INTERVAL_SECONDS'],
   ])('a bad value stops start-up naming the variable: %j', (env, name) => {
     expect(() => loadConfig({ ...valid, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...valid, ...env })).toThrow(new RegExp(`^\\s*${name}:`, 'm'));

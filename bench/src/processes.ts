@@ -243,6 +243,26 @@ export function postgresCpuTimeMs(): number | undefined {
 }
 
 /**
+ * The machine's CPU time so far, in milliseconds summed over all cores: `busy` (everything but
+ * idle and I/O wait) and `total`. Two readings give how saturated the cores were in between.
+ */
+export function machineCpuMs(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    return {
+      busy: ((total - idle) * 1000) / TICKS_PER_SECOND,
+      total: (total * 1000) / TICKS_PER_SECOND,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Watches the resident memory of some processes during one run: resets each one's high-water
  * mark (`/proc/<pid>/clear_refs`, 5), samples `VmRSS` every 100 ms, and at the end takes the
  * larger of the samples and `VmHWM`. If the reset is refused, `VmHWM` is the peak since start.

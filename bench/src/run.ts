@@ -20,6 +20,7 @@ import {
   freePort,
   killAllNow,
   MemoryWatch,
+  machineCpuMs,
   monotonicMicros,
   postgresCpuTimeMs,
   REPO_ROOT,
@@ -86,6 +87,10 @@ interface Measured {
   emulatorCpuUsPerRequest: number;
   /** PostgreSQL's server processes (all of them on this machine); absent on PGlite. */
   databaseCpuUsPerRequest: number | undefined;
+  /** CPU this process (autocannon, which drives the load) used per request. */
+  loadCpuUsPerRequest: number;
+  /** Share of all cores' time spent busy during the run, in percent. */
+  machineBusyPercent: number | undefined;
   window: { fromUs: number; toUs: number };
   warmup: LoadRun;
 }
@@ -119,7 +124,13 @@ class Bench {
     Record<
       ScenarioName,
       Array<
-        RoundResult & { serverCpu: number; emulatorCpu: number; databaseCpu: number | undefined }
+        RoundResult & {
+          serverCpu: number;
+          emulatorCpu: number;
+          databaseCpu: number | undefined;
+          loadCpu: number;
+          machineBusy: number | undefined;
+        }
       >
     >
   > = {};
@@ -180,9 +191,13 @@ class Bench {
     const memory = new MemoryWatch(servers.map((s) => s.pid));
     const cpuBefore = pids.map((pid) => cpuTimeMs(pid) ?? 0);
     const databaseBefore = this.report.database === 'postgres' ? postgresCpuTimeMs() : undefined;
+    const machineBefore = machineCpuMs();
+    const loadBefore = process.cpuUsage();
     const fromUs = monotonicMicros();
     const run = await runLoad(spec, hooks.limit?.(warmup) ?? { durationS: this.options.durationS });
     const toUs = monotonicMicros();
+    const load = process.cpuUsage(loadBefore);
+    const machineAfter = machineCpuMs();
     const cpuAfter = pids.map((pid) => cpuTimeMs(pid) ?? 0);
     const databaseAfter = databaseBefore === undefined ? undefined : postgresCpuTimeMs();
     const peaks = memory.stop();
@@ -210,6 +225,12 @@ class Bench {
         databaseBefore === undefined || databaseAfter === undefined
           ? undefined
           : Math.max(0, ((databaseAfter - databaseBefore) * 1000) / requests),
+      loadCpuUsPerRequest: (load.user + load.system) / requests,
+      machineBusyPercent:
+        machineBefore && machineAfter && machineAfter.total > machineBefore.total
+          ? (100 * (machineAfter.busy - machineBefore.busy)) /
+            (machineAfter.total - machineBefore.total)
+          : undefined,
       window: { fromUs, toUs },
     };
   }
@@ -232,6 +253,8 @@ class Bench {
       serverCpu: measured.serverCpuUsPerRequest,
       emulatorCpu: measured.emulatorCpuUsPerRequest,
       databaseCpu: measured.databaseCpuUsPerRequest,
+      loadCpu: measured.loadCpuUsPerRequest,
+      machineBusy: measured.machineBusyPercent,
     });
     this.rounds[name] = rounds;
     this.report.scenarios[name] = combineRounds(rounds);
@@ -243,6 +266,9 @@ class Bench {
     if (databaseCpu.length > 0) {
       this.extra[name]['PostgreSQL CPU µs/req'] = median(databaseCpu).toFixed(0);
     }
+    this.extra[name]['load generator CPU µs/req'] = median(rounds.map((r) => r.loadCpu)).toFixed(0);
+    const busy = rounds.flatMap((r) => (r.machineBusy === undefined ? [] : [r.machineBusy]));
+    if (busy.length > 0) this.extra[name]['cores busy %'] = median(busy).toFixed(0);
     this.windows[name] = { ...measured.window, requests: measured.run.completed };
     if (name === 'tools.execute' || name === 'two-instances') {
       this.executionsAnswered += measured.warmup.ok + measured.run.ok;

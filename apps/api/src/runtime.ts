@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './limits/rate-limiter.js';
 import { createMemoryCache, createRedisCache } from './limits/ttl-cache.js';
 import { AuditWriter } from './repos/audit-writer.js';
+import { CallerReads } from './repos/caller-reads.js';
 import type { AppDeps } from './trpc/context.js';
 import { InFlight } from './trpc/in-flight.js';
 
@@ -101,6 +102,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
         ? createRedisCache<ToolDefinition[]>(redis, 'sb:tools:', TOOL_LIST_TTL_MS)
         : createMemoryCache<ToolDefinition[]>(TOOL_LIST_TTL_MS),
       audit: new AuditWriter(db),
+      callers: new CallerReads(db),
       now: options.now ?? (() => new Date()),
       inFlight: new InFlight(),
       logger: options.logger,

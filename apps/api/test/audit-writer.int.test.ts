@@ -5,11 +5,11 @@ import {
   type TestDatabase,
 } from '@switchboard/db/testing';
 import { parseUserId } from '@switchboard/identity';
-import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionAttempt } from '../src/repos/audit.repo.js';
 import { AuditWriter } from '../src/repos/audit-writer.js';
 import { seedDemo } from '../src/seed.js';
+import { statementCounter } from './statement-counter.js';
 
 function attempt(overrides: Partial<ExecutionAttempt> = {}): ExecutionAttempt {
   return {
@@ -27,19 +27,6 @@ function attempt(overrides: Partial<ExecutionAttempt> = {}): ExecutionAttempt {
     startedAt: new Date('2026-11-25T10:00:00.123Z'),
     ...overrides,
   };
-}
-
-/** Counts the statements that reach the database. */
-function statementCounter(): KyselyPlugin & { count: number } {
-  const counter = {
-    count: 0,
-    transformQuery: (args: { node: never }) => args.node,
-    transformResult: async (args: { result: never }) => {
-      counter.count++;
-      return args.result;
-    },
-  };
-  return counter as never;
 }
 
 describe.each(databaseKindsUnderTest())('audit writer on %s', (kind) => {

@@ -1,11 +1,7 @@
 import type { Principal, UserId } from '@switchboard/identity';
 import { AppError } from '../errors.js';
 import type { AccountRecord } from '../repos/accounts.repo.js';
-import {
-  membershipsAndAccountsOf,
-  membershipsOf,
-  type OrgMembership,
-} from '../repos/memberships.repo.js';
+import type { OrgMembership } from '../repos/memberships.repo.js';
 import { ensureUser } from '../repos/users.repo.js';
 import type { AppDeps, Context } from '../trpc/context.js';
 
@@ -14,6 +10,11 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 /** The authenticated caller: identity's principal, with what the read brought of each org. */
 export interface Caller extends Principal {
   memberships: readonly OrgMembership[];
+}
+
+/** The caller with what the request's read brought of the user themself. */
+export interface CallerWithProfile extends Caller {
+  displayName: string | null;
 }
 
 /** Who the bearer token says is calling; reads nothing from the database. */
@@ -31,9 +32,10 @@ export async function verifyCaller(ctx: Context): Promise<UserId> {
  * The caller as identity sees it. Memberships are read on every request, so a removed member
  * loses the organization's accounts on their next call.
  */
-export async function loadCaller(deps: AppDeps, userId: UserId): Promise<Caller> {
+export async function loadCaller(deps: AppDeps, userId: UserId): Promise<CallerWithProfile> {
   await ensureUser(deps.db, userId);
-  return { userId, memberships: await membershipsOf(deps.db, userId) };
+  const { displayName, memberships } = await deps.callers.snapshot(userId);
+  return { userId, displayName, memberships };
 }
 
 /** `loadCaller`, with the accounts of all the caller's scopes read in the same round trip. */
@@ -43,10 +45,10 @@ export async function loadCallerWithAccounts(
   toolkit?: string,
 ): Promise<{ caller: Caller; accounts: AccountRecord[] }> {
   await ensureUser(deps.db, userId);
-  const { memberships, accounts } = await membershipsAndAccountsOf(deps.db, userId, toolkit);
+  const { memberships, accounts } = await deps.callers.accounts(userId, toolkit);
   return { caller: { userId, memberships }, accounts };
 }
 
-export async function authenticate(ctx: Context): Promise<Caller> {
+export async function authenticate(ctx: Context): Promise<CallerWithProfile> {
   return loadCaller(ctx.deps, await verifyCaller(ctx));
 }

@@ -27,65 +27,108 @@ const POLICIES_JSON = `coalesce((select json_agg(json_build_object('toolkit', p.
   from toolkit_policies p where p.org_id = memberships.org_id), '[]'::json)`;
 
 /**
- * The caller's memberships as one JSON array, each with its organization's name and toolkit
- * policies, ordered by organization name: one consistent snapshot of who may do what.
+ * The memberships of the user `userId` (an SQL expression) as one JSON array, each with its
+ * organization's name and toolkit policies, ordered by organization name: one consistent
+ * snapshot of who may do what.
  */
-const MEMBERSHIPS_JSON = `(select coalesce(json_agg(json_build_object('orgId', memberships.org_id,
+function membershipsJson(userId: string) {
+  return `(select coalesce(json_agg(json_build_object('orgId', memberships.org_id,
       'role', memberships.role, 'orgName', organizations.name, 'policies', ${POLICIES_JSON})
       order by organizations.name), '[]'::json)
     from memberships inner join organizations on organizations.id = memberships.org_id
-    where memberships.user_id = $1)`;
-
-// Runs on every authenticated request: fixed SQL, prepared once per connection, and the policies
-// come along, so routing a toolkit costs no second round trip.
-const MEMBERSHIPS_OF_SQL = preparedStatement(`select ${MEMBERSHIPS_JSON} as memberships`);
+    where memberships.user_id = ${userId})`;
+}
 
 function parsedJson<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
-export async function membershipsOf(db: Db, userId: UserId): Promise<OrgMembership[]> {
-  const { rows } = await db.executeQuery<{ memberships: OrgMembership[] | string }>(
-    CompiledQuery.raw(MEMBERSHIPS_OF_SQL, [userId]),
-  );
-  const memberships = rows[0]?.memberships;
-  return memberships ? parsedJson(memberships) : [];
+/** What every authenticated request reads about its caller. */
+export interface CallerSnapshot {
+  displayName: string | null;
+  memberships: OrgMembership[];
 }
 
-// The same snapshot plus the connected accounts of every scope the caller belongs to (their own
-// and each organization's), optionally of one toolkit, newest first: one account per row (one row
-// with no account when there are none), the memberships as JSON on one of them only, so they are
-// sent and parsed once.
-const MEMBERSHIPS_AND_ACCOUNTS_SQL = preparedStatement(`select
-    case when row_number() over () = 1 then snapshot.memberships end as memberships, a.*
-  from (select ${MEMBERSHIPS_JSON} as memberships) snapshot
-  left join lateral (select id, scope_kind, scope_user_id, scope_org_id, composio_user_id, toolkit,
-        auth_config_id, label, upstream_identity, status, status_reason, is_default, connected_by,
-        connected_at, updated_at
+// Read on every authenticated request, for several callers at once (see `CallerReads`): fixed
+// SQL, prepared once per connection, and the policies come along, so routing a toolkit costs no
+// second round trip.
+const CALLER_SNAPSHOTS_SQL = preparedStatement(`select ids.user_id, users.display_name,
+    ${membershipsJson('ids.user_id')} as memberships
+  from unnest($1::text[]) as ids(user_id) left join users on users.id = ids.user_id`);
+
+/** Each user's snapshot, in the order of `userIds`. */
+export async function callerSnapshots(db: Db, userIds: UserId[]): Promise<CallerSnapshot[]> {
+  const { rows } = await db.executeQuery<{
+    user_id: string;
+    display_name: string | null;
+    memberships: OrgMembership[] | string;
+  }>(CompiledQuery.raw(CALLER_SNAPSHOTS_SQL, [userIds]));
+  const byUser = new Map(rows.map((row) => [row.user_id, row]));
+  return userIds.map((userId) => {
+    const row = byUser.get(userId);
+    return {
+      displayName: row?.display_name ?? null,
+      memberships: row ? parsedJson(row.memberships) : [],
+    };
+  });
+}
+
+export interface AccountsRequest {
+  userId: UserId;
+  /** Only this toolkit's accounts; all of them when undefined. */
+  toolkit: string | undefined;
+}
+
+export interface CallerAccounts {
+  memberships: OrgMembership[];
+  /** The connected accounts of the caller's own scope and each of their organizations'. */
+  accounts: AccountRecord[];
+}
+
+// The snapshot plus the connected accounts of every scope each caller belongs to (their own and
+// each organization's), newest first: one account per row (one row with no account when there
+// are none), the memberships as JSON on a caller's first row only, so they are sent and parsed
+// once.
+const CALLER_ACCOUNTS_SQL = preparedStatement(`select req.ord::int as ord,
+    case when a.rn is null or a.rn = 1 then snapshot.memberships end as memberships, a.*
+  from unnest($1::text[], $2::text[]) with ordinality as req(user_id, toolkit, ord)
+  cross join lateral (select ${membershipsJson('req.user_id')} as memberships) snapshot
+  left join lateral (select row_number() over (order by connected_at desc, id) as rn,
+        id, scope_kind, scope_user_id, scope_org_id, composio_user_id, toolkit, auth_config_id,
+        label, upstream_identity, status, status_reason, is_default, connected_by, connected_at,
+        updated_at
       from connected_accounts
-      where connected_accounts.composio_user_id = any(array_prepend($1::text,
-          array(select 'org_' || mine.org_id from memberships mine where mine.user_id = $1)))
-        and ($2::text is null or connected_accounts.toolkit = $2)) a on true
-  order by a.connected_at desc, a.id`);
+      where connected_accounts.composio_user_id = any(array_prepend(req.user_id,
+          array(select 'org_' || mine.org_id from memberships mine
+            where mine.user_id = req.user_id)))
+        and (req.toolkit is null or connected_accounts.toolkit = req.toolkit)) a on true
+  order by req.ord, a.rn`);
 
 /**
- * `membershipsOf` and the accounts of all the caller's scopes in one round trip, for procedures
- * that read accounts on every call (listing them, executing a tool). What the caller may see of
- * them is still decided after, from these memberships.
+ * Each caller's memberships and the accounts of all their scopes, in the order of `requests`,
+ * for procedures that read accounts on every call (listing them, executing a tool). What a
+ * caller may see of them is still decided after, from these memberships.
  */
-export async function membershipsAndAccountsOf(
+export async function callerAccounts(
   db: Db,
-  userId: UserId,
-  toolkit?: string,
-): Promise<{ memberships: OrgMembership[]; accounts: AccountRecord[] }> {
+  requests: AccountsRequest[],
+): Promise<CallerAccounts[]> {
   const { rows } = await db.executeQuery<
-    Omit<AccountRow, 'created_at'> & { memberships: OrgMembership[] | string | null }
-  >(CompiledQuery.raw(MEMBERSHIPS_AND_ACCOUNTS_SQL, [userId, toolkit ?? null]));
-  const memberships = rows.find((row) => row.memberships !== null)?.memberships;
-  return {
-    memberships: memberships ? parsedJson(memberships) : [],
-    accounts: rows.filter((row) => row.id !== null).map(toAccount),
-  };
+    Omit<AccountRow, 'created_at'> & { ord: number; memberships: OrgMembership[] | string | null }
+  >(
+    CompiledQuery.raw(CALLER_ACCOUNTS_SQL, [
+      requests.map((request) => request.userId),
+      requests.map((request) => request.toolkit ?? null),
+    ]),
+  );
+  const answers: CallerAccounts[] = requests.map(() => ({ memberships: [], accounts: [] }));
+  for (const row of rows) {
+    const answer = answers[row.ord - 1];
+    if (!answer) continue;
+    if (row.memberships !== null) answer.memberships = parsedJson(row.memberships);
+    if (row.id !== null) answer.accounts.push(toAccount(row));
+  }
+  return answers;
 }
 
 export interface MemberRow extends Member {

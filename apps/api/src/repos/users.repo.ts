@@ -30,15 +30,6 @@ export async function userExists(db: Db, userId: string): Promise<boolean> {
   return row !== undefined;
 }
 
-export async function getUser(db: Db, userId: string) {
-  const row = await db
-    .selectFrom('users')
-    .select(['id', 'display_name'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return row ? { id: row.id, displayName: row.display_name } : undefined;
-}
-
 export async function upsertUser(db: Db, user: { id: string; displayName?: string | null }) {
   await db
     .insertInto('users')

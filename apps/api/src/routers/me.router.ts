@@ -1,6 +1,5 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { getUser } from '../repos/users.repo.js';
 import { authedProcedure } from '../trpc/procedures.js';
 import { roleOutput } from './schemas.js';
 
@@ -13,10 +12,9 @@ export const meRouter = {
         orgs: z.array(z.object({ id: z.string(), name: z.string(), role: roleOutput })),
       }),
     )
-    .query(async ({ ctx }) => {
-      const user = await getUser(ctx.deps.db, ctx.userId);
+    .query(({ ctx }) => {
       return {
-        user: { id: ctx.userId, displayName: user?.displayName ?? null },
+        user: { id: ctx.userId, displayName: ctx.principal.displayName },
         orgs: ctx.memberships.map((m) => ({ id: m.orgId, name: m.orgName, role: m.role })),
       };
     }),

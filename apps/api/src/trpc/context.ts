@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { TtlCache } from '../limits/ttl-cache.js';
 import type { AuditWriter } from '../repos/audit-writer.js';
+import type { CallerReads } from '../repos/caller-reads.js';
 import type { InFlight } from './in-flight.js';
 
 /** What the app is built from; tests pass real ones built for the test. */
@@ -22,6 +23,8 @@ export interface AppDeps {
   now: () => Date;
   /** Records tool execution attempts (rule 9), committed before the caller is answered. */
   audit: AuditWriter;
+  /** The caller's memberships (and accounts), read for concurrent requests together. */
+  callers: CallerReads;
   /** For work outside a request (background reconciliation). */
   logger: { warn(obj: object, message?: string): void };
   /** Procedures still running, for a shutdown that loses no audit row. */

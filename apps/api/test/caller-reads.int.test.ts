@@ -1,0 +1,199 @@
+import {
+  createTestDatabase,
+  databaseKindsUnderTest,
+  type TestDatabase,
+} from '@switchboard/db/testing';
+import {
+  type OrgId,
+  orgScope,
+  parseOrgId,
+  parseUserId,
+  type Scope,
+  userScope,
+} from '@switchboard/identity';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertAccount } from '../src/repos/accounts.repo.js';
+import { CallerReads } from '../src/repos/caller-reads.js';
+import { setMemberRole } from '../src/repos/memberships.repo.js';
+import { insertOrganization } from '../src/repos/orgs.repo.js';
+import { upsertPolicy } from '../src/repos/policies.repo.js';
+import { seedDemo } from '../src/seed.js';
+import { statementCounter } from './statement-counter.js';
+
+const user = parseUserId;
+const acme = parseOrgId('acme');
+const globex = parseOrgId('globex');
+const now = new Date('2026-11-25T10:00:00Z');
+
+/** Accounts in the map, newest last: [id, scope, toolkit]. */
+const ACCOUNTS: Array<[string, Scope, string]> = [
+  ['ca_alice_gh_old', userScope(user('alice')), 'github'],
+  ['ca_acme_slack', orgScope(acme), 'slack'],
+  ['ca_bob_gmail', userScope(user('bob')), 'gmail'],
+  ['ca_globex_notion', orgScope(globex), 'notion'],
+  ['ca_alice_gh_new', userScope(user('alice')), 'github'],
+];
+
+const orgIds = (memberships: ReadonlyArray<{ orgId: OrgId; role: string }>) =>
+  memberships.map((m) => `${m.orgId}:${m.role}`);
+
+describe.each(databaseKindsUnderTest())('caller reads on %s', (kind) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    await seedDemo(database.db);
+    await insertOrganization(database.db, {
+      id: globex,
+      name: 'Globex',
+      createdBy: user('dave'),
+      now,
+    });
+    await setMemberRole(database.db, globex, user('dave'), 'owner', now);
+    await setMemberRole(database.db, globex, user('bob'), 'viewer', now);
+    await upsertPolicy(
+      database.db,
+      globex,
+      'notion',
+      {
+        scope: 'org',
+        connectRoles: ['owner'],
+        executeRoles: ['owner', 'viewer'],
+        allowTools: null,
+        denyTools: ['NOTION_DELETE_PAGE'],
+        requireExplicitSelection: false,
+        authConfigId: null,
+      },
+      user('dave'),
+      now,
+    );
+    for (const [index, [id, scope, toolkit]] of ACCOUNTS.entries()) {
+      await insertAccount(database.db, {
+        id,
+        scope,
+        toolkit,
+        authConfigId: `ac_${toolkit}`,
+        label: null,
+        upstreamIdentity: id,
+        status: 'ACTIVE',
+        statusReason: null,
+        connectedBy: 'alice',
+        connectedAt: new Date(now.getTime() + index * 1000),
+      });
+    }
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  it('answers concurrent callers from one statement, each with their own memberships', async () => {
+    const counter = statementCounter();
+    const reads = new CallerReads(database.db.withPlugin(counter));
+    const callers = ['alice', 'bob', 'carol', 'dave', 'erin'].map(user);
+    // Every caller three times over, interleaved, all in the same turn of the event loop.
+    const answers = await Promise.all(
+      [...callers, ...callers, ...callers].map((userId) => reads.snapshot(userId)),
+    );
+    expect(counter.count).toBe(1);
+
+    const expected: Record<string, { displayName: string | null; orgs: string[] }> = {
+      alice: { displayName: 'Alice (Acme owner)', orgs: ['acme:owner'] },
+      bob: { displayName: 'Bob (Acme member)', orgs: ['acme:member', 'globex:viewer'] },
+      carol: { displayName: 'Carol (Acme viewer)', orgs: ['acme:viewer'] },
+      dave: { displayName: 'Dave (no organization)', orgs: ['globex:owner'] },
+      erin: { displayName: null, orgs: [] },
+    };
+    for (const [index, answer] of answers.entries()) {
+      const userId = callers[index % callers.length] as string;
+      expect({ displayName: answer.displayName, orgs: orgIds(answer.memberships) }).toStrictEqual(
+        expected[userId],
+      );
+      for (const membership of answer.memberships) {
+        const toolkits = membership.policies.map((policy) => policy.toolkit);
+        if (membership.orgId === globex) expect(toolkits).toStrictEqual(['notion']);
+        else expect(toolkits).not.toContain('notion');
+      }
+    }
+    const bobsGlobex = answers[1]?.memberships.find((m) => m.orgId === globex);
+    expect(bobsGlobex?.policies[0]).toMatchObject({
+      scope: 'org',
+      executeRoles: ['owner', 'viewer'],
+      denyTools: ['NOTION_DELETE_PAGE'],
+    });
+  });
+
+  it('reads each caller’s accounts, of their own and their organizations’ scopes only', async () => {
+    const counter = statementCounter();
+    const reads = new CallerReads(database.db.withPlugin(counter));
+    const requests: Array<[string, string | undefined]> = [
+      ['alice', undefined],
+      ['alice', 'github'],
+      ['bob', undefined],
+      ['bob', 'notion'],
+      ['dave', 'notion'],
+      ['carol', 'gmail'],
+      ['erin', undefined],
+    ];
+    const answers = await Promise.all(
+      requests.map(([userId, toolkit]) => reads.accounts(user(userId), toolkit)),
+    );
+    expect(counter.count).toBe(1);
+    expect(
+      answers.map((answer) => ({
+        orgs: orgIds(answer.memberships),
+        accounts: answer.accounts.map((account) => account.id),
+      })),
+    ).toStrictEqual([
+      { orgs: ['acme:owner'], accounts: ['ca_alice_gh_new', 'ca_acme_slack', 'ca_alice_gh_old'] },
+      { orgs: ['acme:owner'], accounts: ['ca_alice_gh_new', 'ca_alice_gh_old'] },
+      {
+        orgs: ['acme:member', 'globex:viewer'],
+        accounts: ['ca_globex_notion', 'ca_bob_gmail', 'ca_acme_slack'],
+      },
+      { orgs: ['acme:member', 'globex:viewer'], accounts: ['ca_globex_notion'] },
+      { orgs: ['globex:owner'], accounts: ['ca_globex_notion'] },
+      { orgs: ['acme:viewer'], accounts: [] },
+      { orgs: [], accounts: [] },
+    ]);
+    expect(answers[2]?.accounts.map((account) => account.scope)).toStrictEqual([
+      orgScope(globex),
+      userScope(user('bob')),
+      orgScope(acme),
+    ]);
+  });
+
+  it('a membership change is seen by the next read', async () => {
+    const reads = new CallerReads(database.db);
+    expect(orgIds((await reads.snapshot(user('carol'))).memberships)).toStrictEqual([
+      'acme:viewer',
+    ]);
+    await setMemberRole(database.db, globex, user('carol'), 'admin', now);
+    expect(orgIds((await reads.snapshot(user('carol'))).memberships)).toStrictEqual([
+      'acme:viewer',
+      'globex:admin',
+    ]);
+  });
+
+  it('when the statement fails, every caller of the batch gets the error', async () => {
+    const failing = database.db.withPlugin({
+      transformQuery: (args) => args.node,
+      transformResult: async () => {
+        throw new Error('connection terminated');
+      },
+    });
+    const reads = new CallerReads(failing);
+    const outcomes = await Promise.allSettled(
+      ['alice', 'bob', 'dave'].map((userId) => reads.snapshot(user(userId))),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toStrictEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
+    for (const outcome of outcomes) {
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+        message: 'connection terminated',
+      });
+    }
+  });
+});

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from './errors.js';
 import { registerCallbackRoute } from './http/callback.route.js';
 import { registerHealthRoutes } from './http/health.routes.js';
+import { securityHeaders } from './http/security-headers.js';
 import { registerTrpcRoute, type TrpcRouteOptions } from './http/trpc.route.js';
 import { type AppRouter, appRouter } from './routers/app.router.js';
 import { type AppDeps, contextFactory } from './trpc/context.js';
@@ -62,10 +62,13 @@ export async function buildApp(
     clientErrorHandler: answerMalformedRequest,
   });
 
-  app.addHook('onSend', async (req, reply) => {
+  // The API serves JSON and redirects only, so no Content-Security-Policy (the web app sets its own).
+  const security = securityHeaders({ contentSecurityPolicy: false });
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.headers(security);
     reply.header('x-request-id', req.id);
+    done();
   });
-  await app.register(helmet, { contentSecurityPolicy: false });
   const webOrigin = new URL(config.WEB_ORIGIN).origin;
   // A function, so other origins get no CORS headers at all rather than a mismatching one.
   await app.register(cors, {

@@ -46,8 +46,28 @@ describe('operations (PGlite)', () => {
       headers: { 'x-request-id': 'trace-me-123' },
     });
     expect(response.headers.get('x-request-id')).toBe('trace-me-123');
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // Successes, failures of a procedure and unknown routes alike; ids are made up when not sent.
+    const responses = [
+      response,
+      await fetch(`${h.url}/trpc/me.get`),
+      await fetch(`${h.url}/trpc/me.get`, {
+        headers: { authorization: `Bearer ${await h.token('alice')}` },
+      }),
+      await fetch(`${h.url}/no-such-route`),
+    ];
+    expect(responses.map((r) => r.status)).toStrictEqual([200, 401, 200, 404]);
+    for (const r of responses) {
+      expect(r.headers.get('x-request-id')).toMatch(/^(trace-me-123|[0-9a-f-]{36})$/);
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(r.headers.get('strict-transport-security')).toBe(
+        'max-age=31536000; includeSubDomains',
+      );
+      expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(r.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(r.headers.get('content-security-policy')).toBeNull();
+      expect(r.headers.get('x-powered-by')).toBeNull();
+    }
   });
 
   it('CORS answers only the configured web origin', async () => {

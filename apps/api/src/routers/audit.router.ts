@@ -3,6 +3,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { listAttempts } from '../repos/audit.repo.js';
 import { publicScope } from '../repos/scope-columns.js';
+import { parsed } from '../trpc/parsed.js';
 import { authedProcedure, authorize } from '../trpc/procedures.js';
 import { optionalOrgId, scopeOutput, toolkitInput } from './schemas.js';
 
@@ -12,43 +13,47 @@ export const auditRouter = {
   /** An organization's executions (admins), or the caller's own; newest first, by cursor. */
   list: authedProcedure
     .input(
-      z
-        .object({
-          orgId: optionalOrgId,
-          cursor: z
-            .string()
-            .regex(/^\d{1,18}$/, 'is not a cursor from audit.list')
-            .optional(),
-          limit: z.number().int().min(1).max(200).default(50),
-          toolkit: toolkitInput.optional(),
-          outcome: z.enum(OUTCOMES).optional(),
-          // Sent by tRPC's infinite-query helpers; the log pages one way, newest first.
-          direction: z.enum(['forward', 'backward']).optional(),
-        })
-        .strict()
-        .optional(),
+      parsed(
+        z
+          .object({
+            orgId: optionalOrgId,
+            cursor: z
+              .string()
+              .regex(/^\d{1,18}$/, 'is not a cursor from audit.list')
+              .optional(),
+            limit: z.number().int().min(1).max(200).default(50),
+            toolkit: toolkitInput.optional(),
+            outcome: z.enum(OUTCOMES).optional(),
+            // Sent by tRPC's infinite-query helpers; the log pages one way, newest first.
+            direction: z.enum(['forward', 'backward']).optional(),
+          })
+          .strict()
+          .optional(),
+      ),
     )
     .output(
-      z.object({
-        items: z.array(
-          z.object({
-            id: z.string(),
-            executionId: z.string(),
-            actorUserId: z.string(),
-            scope: scopeOutput,
-            toolkit: z.string(),
-            tool: z.string(),
-            connectedAccountId: z.string().nullable(),
-            decision: z.enum(['allowed', 'denied']),
-            denyReason: z.string().nullable(),
-            outcome: z.enum(OUTCOMES),
-            errorCode: z.string().nullable(),
-            durationMs: z.number(),
-            startedAt: z.string(),
-          }),
-        ),
-        nextCursor: z.string().nullable(),
-      }),
+      parsed(
+        z.object({
+          items: z.array(
+            z.object({
+              id: z.string(),
+              executionId: z.string(),
+              actorUserId: z.string(),
+              scope: scopeOutput,
+              toolkit: z.string(),
+              tool: z.string(),
+              connectedAccountId: z.string().nullable(),
+              decision: z.enum(['allowed', 'denied']),
+              denyReason: z.string().nullable(),
+              outcome: z.enum(OUTCOMES),
+              errorCode: z.string().nullable(),
+              durationMs: z.number(),
+              startedAt: z.string(),
+            }),
+          ),
+          nextCursor: z.string().nullable(),
+        }),
+      ),
     )
     .query(async ({ ctx, input }) => {
       const query = input ?? { limit: 50 };

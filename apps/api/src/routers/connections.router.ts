@@ -13,6 +13,7 @@ import {
   toView,
   updateConnection,
 } from '../services/connections.service.js';
+import { parsed } from '../trpc/parsed.js';
 import { authedProcedure, tokenProcedure } from '../trpc/procedures.js';
 import {
   accountIdInput,
@@ -31,7 +32,7 @@ import {
  */
 function accountProcedure<S extends z.ZodRawShape>(action: Action, shape: S) {
   return authedProcedure
-    .input(z.object({ id: accountIdInput, ...shape }).strict())
+    .input(parsed(z.object({ id: accountIdInput, ...shape }).strict()))
     .use(async ({ ctx, input, next }) => {
       const account = await accountFor(
         ctx.deps,
@@ -46,78 +47,84 @@ function accountProcedure<S extends z.ZodRawShape>(action: Action, shape: S) {
 export const connectionsRouter = {
   authorize: authedProcedure
     .input(
-      z
-        .object({
-          toolkit: toolkitInput,
-          orgId: optionalOrgId,
-          label: labelInput.optional(),
-          callbackUrl: callbackUrlInput.optional(),
-        })
-        .strict(),
+      parsed(
+        z
+          .object({
+            toolkit: toolkitInput,
+            orgId: optionalOrgId,
+            label: labelInput.optional(),
+            callbackUrl: callbackUrlInput.optional(),
+          })
+          .strict(),
+      ),
     )
-    .output(pendingConnectionOutput)
+    .output(parsed(pendingConnectionOutput))
     .mutation(({ ctx, input }) =>
       authorizeConnection(ctx.deps, ctx.principal, ctx.publicUrl(), input),
     ),
 
   request: authedProcedure
-    .input(z.object({ requestId: z.uuid() }).strict())
+    .input(parsed(z.object({ requestId: z.uuid() }).strict()))
     .output(
-      z.object({
-        status: z.enum(['INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED']),
-        statusReason: z.string().nullable(),
-        toolkit: z.string(),
-        scope: scopeOutput,
-        expiresAt: z.string(),
-        connectedAccountId: z.string().optional(),
-      }),
+      parsed(
+        z.object({
+          status: z.enum(['INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED']),
+          statusReason: z.string().nullable(),
+          toolkit: z.string(),
+          scope: scopeOutput,
+          expiresAt: z.string(),
+          connectedAccountId: z.string().optional(),
+        }),
+      ),
     )
     .query(({ ctx, input }) => requestStatus(ctx.deps, ctx.principal, input.requestId)),
 
   list: tokenProcedure
     .input(
-      z
-        .object({
-          orgId: optionalOrgId,
-          toolkit: toolkitInput.optional(),
-          include: z.enum(['personal', 'org', 'all']).optional(),
-        })
-        .strict()
-        .optional(),
+      parsed(
+        z
+          .object({
+            orgId: optionalOrgId,
+            toolkit: toolkitInput.optional(),
+            include: z.enum(['personal', 'org', 'all']).optional(),
+          })
+          .strict()
+          .optional(),
+      ),
     )
-    .output(z.array(connectionOutput))
+    .output(parsed(z.array(connectionOutput)))
     .query(({ ctx, input }) => listConnections(ctx.deps, ctx.userId, input ?? {})),
 
   get: accountProcedure('connections.read', {})
-    .output(connectionOutput)
+    .output(parsed(connectionOutput))
     .query(({ ctx }) => toView(ctx.account)),
 
   update: accountProcedure('connections.manage', {
     label: labelInput.nullable().optional(),
     makeDefault: z.boolean().optional(),
   })
-    .output(connectionOutput)
+    .output(parsed(connectionOutput))
     .mutation(({ ctx, input }) => updateConnection(ctx.deps, ctx.account, input)),
 
   reconnect: accountProcedure('connections.manage', { callbackUrl: callbackUrlInput.optional() })
-    .output(pendingConnectionOutput)
+    .output(parsed(pendingConnectionOutput))
     .mutation(({ ctx, input }) =>
       reconnectConnection(ctx.deps, ctx.principal, ctx.account, ctx.publicUrl(), input.callbackUrl),
     ),
 
   refresh: accountProcedure('connections.manage', {})
-    .output(connectionOutput)
+    .output(parsed(connectionOutput))
     .mutation(({ ctx }) => refreshConnection(ctx.deps, ctx.account)),
 
   enable: accountProcedure('connections.manage', {})
-    .output(connectionOutput)
+    .output(parsed(connectionOutput))
     .mutation(({ ctx }) => setConnectionEnabled(ctx.deps, ctx.account, true)),
 
   disable: accountProcedure('connections.manage', {})
-    .output(connectionOutput)
+    .output(parsed(connectionOutput))
     .mutation(({ ctx }) => setConnectionEnabled(ctx.deps, ctx.account, false)),
 
   delete: accountProcedure('connections.manage', {})
-    .output(z.object({ id: z.string(), deleted: z.literal(true) }))
+    .output(parsed(z.object({ id: z.string(), deleted: z.literal(true) })))
     .mutation(({ ctx }) => deleteConnection(ctx.deps, ctx.account)),
 } satisfies TRPCRouterRecord;

@@ -3,13 +3,14 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { userExists } from '../repos/users.repo.js';
+import { parsed } from '../trpc/parsed.js';
 import { publicProcedure } from '../trpc/procedures.js';
 
 export const devRouter = {
   /** Dev mode only: a token for one of the seeded people, so the console can sign in without an IdP. */
   signIn: publicProcedure
-    .input(z.object({ userId: userIdSchema }).strict())
-    .output(z.object({ token: z.string() }))
+    .input(parsed(z.object({ userId: userIdSchema }).strict()))
+    .output(parsed(z.object({ token: z.string() })))
     .mutation(async ({ ctx, input }) => {
       const { config, tokens, db } = ctx.deps;
       if (config.AUTH_MODE !== 'dev' || !tokens.sign) {

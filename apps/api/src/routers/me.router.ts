@@ -1,16 +1,19 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { parsed } from '../trpc/parsed.js';
 import { authedProcedure } from '../trpc/procedures.js';
 import { roleOutput } from './schemas.js';
 
 export const meRouter = {
   get: authedProcedure
-    .input(z.object({}).strict().optional())
+    .input(parsed(z.object({}).strict().optional()))
     .output(
-      z.object({
-        user: z.object({ id: z.string(), displayName: z.string().nullable() }),
-        orgs: z.array(z.object({ id: z.string(), name: z.string(), role: roleOutput })),
-      }),
+      parsed(
+        z.object({
+          user: z.object({ id: z.string(), displayName: z.string().nullable() }),
+          orgs: z.array(z.object({ id: z.string(), name: z.string(), role: roleOutput })),
+        }),
+      ),
     )
     .query(({ ctx }) => {
       return {

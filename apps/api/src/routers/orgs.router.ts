@@ -7,6 +7,7 @@ import {
   getOrganizationView,
   listMembers,
 } from '../services/orgs.service.js';
+import { parsed } from '../trpc/parsed.js';
 import { authedProcedure } from '../trpc/procedures.js';
 import { orgIdInput, roleOutput } from './schemas.js';
 
@@ -27,12 +28,12 @@ const membersOutput = z.array(
 
 export const membersRouter = {
   list: authedProcedure
-    .input(z.object({ orgId: orgIdInput }).strict())
-    .output(membersOutput)
+    .input(parsed(z.object({ orgId: orgIdInput }).strict()))
+    .output(parsed(membersOutput))
     .query(({ ctx, input }) => listMembers(ctx.deps, ctx.principal, input.orgId)),
   set: authedProcedure
-    .input(z.object({ orgId: orgIdInput, userId: userIdSchema, role: roleOutput }).strict())
-    .output(membersOutput)
+    .input(parsed(z.object({ orgId: orgIdInput, userId: userIdSchema, role: roleOutput }).strict()))
+    .output(parsed(membersOutput))
     .mutation(({ ctx, input }) =>
       changeMembership(ctx.deps, ctx.principal, input.orgId, {
         kind: 'set',
@@ -41,8 +42,8 @@ export const membersRouter = {
       }),
     ),
   remove: authedProcedure
-    .input(z.object({ orgId: orgIdInput, userId: userIdSchema }).strict())
-    .output(membersOutput)
+    .input(parsed(z.object({ orgId: orgIdInput, userId: userIdSchema }).strict()))
+    .output(parsed(membersOutput))
     .mutation(({ ctx, input }) =>
       changeMembership(ctx.deps, ctx.principal, input.orgId, {
         kind: 'remove',
@@ -54,13 +55,15 @@ export const membersRouter = {
 export const orgsRouter = {
   create: authedProcedure
     .input(
-      z.object({ name: z.string().trim().min(1).max(200), id: orgIdInput.optional() }).strict(),
+      parsed(
+        z.object({ name: z.string().trim().min(1).max(200), id: orgIdInput.optional() }).strict(),
+      ),
     )
-    .output(orgOutput)
+    .output(parsed(orgOutput))
     .mutation(({ ctx, input }) => createOrganization(ctx.deps, ctx.principal, input)),
   get: authedProcedure
-    .input(z.object({ orgId: orgIdInput }).strict())
-    .output(orgOutput)
+    .input(parsed(z.object({ orgId: orgIdInput }).strict()))
+    .output(parsed(orgOutput))
     .query(({ ctx, input }) => getOrganizationView(ctx.deps, ctx.principal, input.orgId)),
   members: membersRouter,
 } satisfies TRPCRouterRecord;

@@ -8,6 +8,7 @@ import {
   type StoredPolicy,
   upsertPolicy,
 } from '../repos/policies.repo.js';
+import { parsed } from '../trpc/parsed.js';
 import { authedProcedure, authorize } from '../trpc/procedures.js';
 import { orgIdInput, toolkitInput } from './schemas.js';
 
@@ -33,8 +34,8 @@ const roleList = z.array(roleSchema).min(1).max(4);
 
 export const policiesRouter = {
   list: authedProcedure
-    .input(z.object({ orgId: orgIdInput }).strict())
-    .output(z.array(policyOutput))
+    .input(parsed(z.object({ orgId: orgIdInput }).strict()))
+    .output(parsed(z.array(policyOutput)))
     .query(async ({ ctx, input }) => {
       authorize(ctx.principal, 'org.read', { scope: orgScope(input.orgId) });
       return (await policiesOf(ctx.deps.db, input.orgId)).map(toOutput);
@@ -42,21 +43,23 @@ export const policiesRouter = {
 
   set: authedProcedure
     .input(
-      z
-        .object({
-          orgId: orgIdInput,
-          toolkit: toolkitInput,
-          scope: z.enum(['org', 'user']),
-          connectRoles: roleList.optional(),
-          executeRoles: roleList.optional(),
-          allowTools: z.array(toolSlugSchema).max(500).nullable().optional(),
-          denyTools: z.array(toolSlugSchema).max(500).optional(),
-          requireExplicitSelection: z.boolean().optional(),
-          authConfigId: z.string().min(1).max(128).nullable().optional(),
-        })
-        .strict(),
+      parsed(
+        z
+          .object({
+            orgId: orgIdInput,
+            toolkit: toolkitInput,
+            scope: z.enum(['org', 'user']),
+            connectRoles: roleList.optional(),
+            executeRoles: roleList.optional(),
+            allowTools: z.array(toolSlugSchema).max(500).nullable().optional(),
+            denyTools: z.array(toolSlugSchema).max(500).optional(),
+            requireExplicitSelection: z.boolean().optional(),
+            authConfigId: z.string().min(1).max(128).nullable().optional(),
+          })
+          .strict(),
+      ),
     )
-    .output(policyOutput)
+    .output(parsed(policyOutput))
     .mutation(async ({ ctx, input }) => {
       authorize(ctx.principal, 'policies.manage', { scope: orgScope(input.orgId) });
       const { orgId, toolkit, ...fields } = input;
@@ -73,8 +76,8 @@ export const policiesRouter = {
     }),
 
   remove: authedProcedure
-    .input(z.object({ orgId: orgIdInput, toolkit: toolkitInput }).strict())
-    .output(z.object({ toolkit: z.string(), removed: z.literal(true) }))
+    .input(parsed(z.object({ orgId: orgIdInput, toolkit: toolkitInput }).strict()))
+    .output(parsed(z.object({ toolkit: z.string(), removed: z.literal(true) })))
     .mutation(async ({ ctx, input }) => {
       authorize(ctx.principal, 'policies.manage', { scope: orgScope(input.orgId) });
       if (!(await deletePolicy(ctx.deps.db, input.orgId, input.toolkit))) {

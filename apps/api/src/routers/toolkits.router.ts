@@ -1,28 +1,33 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { toAppError } from '../error-mapping.js';
+import { parsed } from '../trpc/parsed.js';
 import { authedProcedure } from '../trpc/procedures.js';
 
 export const toolkitsRouter = {
   list: authedProcedure
     .input(
-      z
-        .object({
-          search: z.string().trim().min(1).max(100).optional(),
-          limit: z.number().int().min(1).max(200).optional(),
-        })
-        .strict()
-        .optional(),
+      parsed(
+        z
+          .object({
+            search: z.string().trim().min(1).max(100).optional(),
+            limit: z.number().int().min(1).max(200).optional(),
+          })
+          .strict()
+          .optional(),
+      ),
     )
     .output(
-      z.array(
-        z.object({
-          slug: z.string(),
-          name: z.string(),
-          description: z.string().nullable(),
-          logo: z.string().nullable(),
-          categories: z.array(z.string()),
-        }),
+      parsed(
+        z.array(
+          z.object({
+            slug: z.string(),
+            name: z.string(),
+            description: z.string().nullable(),
+            logo: z.string().nullable(),
+            categories: z.array(z.string()),
+          }),
+        ),
       ),
     )
     .query(async ({ ctx, input }) => {

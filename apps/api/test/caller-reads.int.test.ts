@@ -122,20 +122,22 @@ describe.each(databaseKindsUnderTest())('caller reads on %s', (kind) => {
     });
   });
 
-  it('reads each caller’s accounts, of their own and their organizations’ scopes only', async () => {
+  it('reads each caller’s own accounts, and an organization’s only when they are a member', async () => {
     const counter = statementCounter();
     const reads = new CallerReads(database.db.withPlugin(counter));
-    const requests: Array<[string, string | undefined]> = [
-      ['alice', undefined],
-      ['alice', 'github'],
-      ['bob', undefined],
-      ['bob', 'notion'],
-      ['dave', 'notion'],
-      ['carol', 'gmail'],
-      ['erin', undefined],
+    const requests: Array<[string, { toolkit?: string; orgId?: OrgId }]> = [
+      ['alice', {}],
+      ['alice', { orgId: acme }],
+      ['alice', { toolkit: 'github', orgId: acme }],
+      ['alice', { orgId: globex }],
+      ['bob', { orgId: globex }],
+      ['bob', { toolkit: 'notion', orgId: globex }],
+      ['dave', { toolkit: 'notion', orgId: globex }],
+      ['carol', { toolkit: 'gmail', orgId: acme }],
+      ['erin', { orgId: acme }],
     ];
     const answers = await Promise.all(
-      requests.map(([userId, toolkit]) => reads.accounts(user(userId), toolkit)),
+      requests.map(([userId, wanted]) => reads.accounts(user(userId), wanted)),
     );
     expect(counter.count).toBe(1);
     expect(
@@ -144,21 +146,20 @@ describe.each(databaseKindsUnderTest())('caller reads on %s', (kind) => {
         accounts: answer.accounts.map((account) => account.id),
       })),
     ).toStrictEqual([
+      { orgs: ['acme:owner'], accounts: ['ca_alice_gh_new', 'ca_alice_gh_old'] },
       { orgs: ['acme:owner'], accounts: ['ca_alice_gh_new', 'ca_acme_slack', 'ca_alice_gh_old'] },
       { orgs: ['acme:owner'], accounts: ['ca_alice_gh_new', 'ca_alice_gh_old'] },
-      {
-        orgs: ['acme:member', 'globex:viewer'],
-        accounts: ['ca_globex_notion', 'ca_bob_gmail', 'ca_acme_slack'],
-      },
+      // Not a member of Globex: its accounts stay out whatever the request names.
+      { orgs: ['acme:owner'], accounts: ['ca_alice_gh_new', 'ca_alice_gh_old'] },
+      { orgs: ['acme:member', 'globex:viewer'], accounts: ['ca_globex_notion', 'ca_bob_gmail'] },
       { orgs: ['acme:member', 'globex:viewer'], accounts: ['ca_globex_notion'] },
       { orgs: ['globex:owner'], accounts: ['ca_globex_notion'] },
       { orgs: ['acme:viewer'], accounts: [] },
       { orgs: [], accounts: [] },
     ]);
-    expect(answers[2]?.accounts.map((account) => account.scope)).toStrictEqual([
+    expect(answers[4]?.accounts.map((account) => account.scope)).toStrictEqual([
       orgScope(globex),
       userScope(user('bob')),
-      orgScope(acme),
     ]);
   });
 

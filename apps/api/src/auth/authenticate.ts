@@ -1,7 +1,7 @@
 import type { Principal, UserId } from '@switchboard/identity';
 import { AppError } from '../errors.js';
 import type { AccountRecord } from '../repos/accounts.repo.js';
-import type { OrgMembership } from '../repos/memberships.repo.js';
+import type { AccountsWanted, OrgMembership } from '../repos/memberships.repo.js';
 import { ensureUser } from '../repos/users.repo.js';
 import type { AppDeps, Context } from '../trpc/context.js';
 
@@ -38,14 +38,17 @@ export async function loadCaller(deps: AppDeps, userId: UserId): Promise<CallerW
   return { userId, displayName, memberships };
 }
 
-/** `loadCaller`, with the accounts of all the caller's scopes read in the same round trip. */
+/**
+ * `loadCaller`, with the accounts of the caller's own scope and of the organization named (if
+ * they are a member) read in the same round trip.
+ */
 export async function loadCallerWithAccounts(
   deps: AppDeps,
   userId: UserId,
-  toolkit?: string,
+  wanted: AccountsWanted,
 ): Promise<{ caller: Caller; accounts: AccountRecord[] }> {
   await ensureUser(deps.db, userId);
-  const { memberships, accounts } = await deps.callers.accounts(userId, toolkit);
+  const { memberships, accounts } = await deps.callers.accounts(userId, wanted);
   return { caller: { userId, memberships }, accounts };
 }
 

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { GroupedCalls } from './grouped-calls.js';
 import {
   type AccountsRequest,
+  type AccountsWanted,
   type CallerAccounts,
   type CallerSnapshot,
   callerAccounts,
@@ -34,8 +35,8 @@ export class CallerReads {
     return this.snapshots.call(userId);
   }
 
-  /** The memberships and the accounts of all the caller's scopes, of one toolkit if named. */
-  accounts(userId: UserId, toolkit?: string): Promise<CallerAccounts> {
-    return this.withAccounts.call({ userId, toolkit });
+  /** The memberships, and the accounts of the caller's scope and of the organization named. */
+  accounts(userId: UserId, wanted: AccountsWanted = {}): Promise<CallerAccounts> {
+    return this.withAccounts.call({ userId, ...wanted });
   }
 }

@@ -73,25 +73,32 @@ export async function callerSnapshots(db: Db, userIds: UserId[]): Promise<Caller
   });
 }
 
-export interface AccountsRequest {
-  userId: UserId;
+/** Which of a caller's accounts a request reads. */
+export interface AccountsWanted {
   /** Only this toolkit's accounts; all of them when undefined. */
-  toolkit: string | undefined;
+  toolkit?: string | undefined;
+  /** This organization's accounts too, if the caller is a member; only their own when undefined. */
+  orgId?: OrgId | undefined;
+}
+
+export interface AccountsRequest extends AccountsWanted {
+  userId: UserId;
 }
 
 export interface CallerAccounts {
   memberships: OrgMembership[];
-  /** The connected accounts of the caller's own scope and each of their organizations'. */
+  /** The connected accounts of the caller's own scope and of the organization asked for. */
   accounts: AccountRecord[];
 }
 
-// The snapshot plus the connected accounts of every scope each caller belongs to (their own and
-// each organization's), newest first: one account per row (one row with no account when there
-// are none), the memberships as JSON on a caller's first row only, so they are sent and parsed
-// once.
+// The snapshot plus the connected accounts of each caller's own scope and, when they are a member,
+// of the organization the request names, newest first: one account per row (one row with no
+// account when there are none), the memberships as JSON on a caller's first row only, so they are
+// sent and parsed once.
 const CALLER_ACCOUNTS_SQL = preparedStatement(`select req.ord::int as ord,
     case when a.rn is null or a.rn = 1 then snapshot.memberships end as memberships, a.*
-  from unnest($1::text[], $2::text[]) with ordinality as req(user_id, toolkit, ord)
+  from unnest($1::text[], $2::text[], $3::text[])
+    with ordinality as req(user_id, toolkit, org_id, ord)
   cross join lateral (select ${membershipsJson('req.user_id')} as memberships) snapshot
   left join lateral (select row_number() over (order by connected_at desc, id) as rn,
         id, scope_kind, scope_user_id, scope_org_id, composio_user_id, toolkit, auth_config_id,
@@ -100,12 +107,12 @@ const CALLER_ACCOUNTS_SQL = preparedStatement(`select req.ord::int as ord,
       from connected_accounts
       where connected_accounts.composio_user_id = any(array_prepend(req.user_id,
           array(select 'org_' || mine.org_id from memberships mine
-            where mine.user_id = req.user_id)))
+            where mine.user_id = req.user_id and mine.org_id = req.org_id)))
         and (req.toolkit is null or connected_accounts.toolkit = req.toolkit)) a on true
   order by req.ord, a.rn`);
 
 /**
- * Each caller's memberships and the accounts of all their scopes, in the order of `requests`,
+ * Each caller's memberships and the accounts they asked for, in the order of `requests`,
  * for procedures that read accounts on every call (listing them, executing a tool). What a
  * caller may see of them is still decided after, from these memberships.
  */
@@ -119,6 +126,7 @@ export async function callerAccounts(
     CompiledQuery.raw(CALLER_ACCOUNTS_SQL, [
       requests.map((request) => request.userId),
       requests.map((request) => request.toolkit ?? null),
+      requests.map((request) => request.orgId ?? null),
     ]),
   );
   const answers: CallerAccounts[] = requests.map(() => ({ memberships: [], accounts: [] }));

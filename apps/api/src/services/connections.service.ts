@@ -350,8 +350,11 @@ async function reconcileNow(deps: AppDeps, composioUserId: string, accounts: Acc
 
 export async function listConnections(deps: AppDeps, userId: UserId, input: ListInput) {
   const scopes = scopesToList(userId, input);
-  // The caller and the accounts of all their scopes in one read; only what they may see is kept.
-  const { caller, accounts } = await loadCallerWithAccounts(deps, userId, input.toolkit);
+  // The caller and the accounts of the scopes listed in one read; only what they may see is kept.
+  const { caller, accounts } = await loadCallerWithAccounts(deps, userId, {
+    toolkit: input.toolkit,
+    orgId: scopes.some((scope) => scope.kind === 'org') ? input.orgId : undefined,
+  });
   for (const scope of scopes) authorize(caller, 'connections.read', { scope });
   const composioUserIds = scopes.map(composioUserIdFor);
   const perScope = await Promise.all(

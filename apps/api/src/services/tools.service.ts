@@ -58,8 +58,11 @@ export async function executeTool(
   const started = performance.now();
   const tool = await toolDefinition(deps, input.tool);
   assertValidArguments(tool, input.arguments);
-  // The caller's memberships and every account of the toolkit in their scopes, in one read.
-  const { caller: principal, accounts } = await loadCallerWithAccounts(deps, userId, tool.toolkit);
+  // The caller's memberships and the toolkit's accounts of the scopes it may run in, in one read.
+  const { caller: principal, accounts } = await loadCallerWithAccounts(deps, userId, {
+    toolkit: tool.toolkit,
+    orgId: input.orgId,
+  });
 
   const executionId = randomUUID();
   let scope: Scope | undefined;

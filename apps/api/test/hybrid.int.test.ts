@@ -20,6 +20,23 @@ describe.each(databaseKindsUnderTest())('hybrid routing on %s', (kind) => {
     await h?.close();
   });
 
+  it('concurrent tools.list calls that miss the tool cache ask Composio once', async () => {
+    await h.control('/requests', { method: 'DELETE' });
+    const listings = await Promise.all(
+      ['alice', 'bob', 'carol', 'alice', 'bob', 'carol'].map((userId) =>
+        h.as(userId).tools.list.query({ toolkits: ['github'], limit: 3 }),
+      ),
+    );
+    const slugs = listings.map((tools) => tools.map((tool) => tool.slug));
+    expect(slugs[0]).toHaveLength(3);
+    for (const each of slugs) expect(each).toStrictEqual(slugs[0]);
+    await h.as('bob').tools.list.query({ toolkits: ['github'], limit: 3 });
+    const { items } = (await h.control('/requests')) as {
+      items: Array<{ method: string; path: string }>;
+    };
+    expect(items.filter((r) => r.method === 'GET' && r.path.endsWith('/tools'))).toHaveLength(1);
+  });
+
   it("one tools.list returns bob's personal Gmail tools and Acme's Slack tools, each marked with its scope", async () => {
     const tools = await h
       .as('bob')

@@ -304,6 +304,9 @@ export interface ListedTool {
   canExecute: boolean;
 }
 
+/** Tool lists being fetched from Composio, per cache: concurrent misses share one request. */
+const fetchingToolLists = new WeakMap<object, Map<string, Promise<ToolDefinition[]>>>();
+
 async function cachedToolList(deps: AppDeps, query: Omit<ListToolsInput, 'orgId'>) {
   const key = JSON.stringify([
     query.toolkits ?? null,
@@ -313,6 +316,28 @@ async function cachedToolList(deps: AppDeps, query: Omit<ListToolsInput, 'orgId'
   ]);
   const hit = await deps.toolListCache.get(key);
   if (hit) return hit;
+  // When an entry expires under load, every request in flight misses it at once; without this
+  // each of them would ask Composio for the same list.
+  let fetching = fetchingToolLists.get(deps.toolListCache);
+  if (!fetching) {
+    fetching = new Map();
+    fetchingToolLists.set(deps.toolListCache, fetching);
+  }
+  let pending = fetching.get(key);
+  if (!pending) {
+    const started = fetchToolList(deps, key, query);
+    const inFlight = fetching;
+    pending = started.finally(() => inFlight.delete(key));
+    fetching.set(key, pending);
+  }
+  return pending;
+}
+
+async function fetchToolList(
+  deps: AppDeps,
+  key: string,
+  query: Omit<ListToolsInput, 'orgId'>,
+): Promise<ToolDefinition[]> {
   try {
     const tools = await deps.gateway.listTools({
       ...(query.toolkits ? { toolkits: query.toolkits } : {}),

@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely';
 import { type Caller, loadCallerWithAccounts } from '../auth/authenticate.js';
 import { toAppError } from '../error-mapping.js';
 import { AppError, notFound } from '../errors.js';
+import { SingleFlight } from '../limits/single-flight.js';
 import {
   type AccountRecord,
   accountById,
@@ -286,7 +287,7 @@ function scopesToList(userId: UserId, input: ListInput): Scope[] {
 }
 
 const reconciledAt = new WeakMap<Kysely<Database>, Map<string, number>>();
-const reconciling = new Map<string, Promise<AccountRecord[]>>();
+const reconciling = new SingleFlight<AccountRecord[]>();
 
 /**
  * Brings the map's statuses in line with Composio's (expired tokens, accounts revoked upstream).
@@ -310,13 +311,9 @@ async function reconcile(deps: AppDeps, composioUserId: string, accounts: Accoun
     return accounts;
   }
   seen.set(composioUserId, now);
-  let running = reconciling.get(composioUserId);
-  if (!running) {
-    running = reconcileNow(deps, composioUserId, accounts).finally(() =>
-      reconciling.delete(composioUserId),
-    );
-    reconciling.set(composioUserId, running);
-  }
+  const running = reconciling.run(composioUserId, () =>
+    reconcileNow(deps, composioUserId, accounts),
+  );
   if (last === undefined) return running;
   running.catch((error: unknown) =>
     deps.logger.warn({ err: error }, 'background reconcile failed'),

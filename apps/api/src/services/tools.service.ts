@@ -12,6 +12,7 @@ import {
 import { type Caller, loadCallerWithAccounts } from '../auth/authenticate.js';
 import { toAppError } from '../error-mapping.js';
 import { AppError } from '../errors.js';
+import { SingleFlight } from '../limits/single-flight.js';
 import { type AccountRecord, accountsOf, updateAccount } from '../repos/accounts.repo.js';
 import type { ExecutionAttempt, Outcome } from '../repos/audit.repo.js';
 import { publicScope } from '../repos/scope-columns.js';
@@ -305,7 +306,7 @@ export interface ListedTool {
 }
 
 /** Tool lists being fetched from Composio, per cache: concurrent misses share one request. */
-const fetchingToolLists = new WeakMap<object, Map<string, Promise<ToolDefinition[]>>>();
+const fetchingToolLists = new WeakMap<object, SingleFlight<ToolDefinition[]>>();
 
 async function cachedToolList(deps: AppDeps, query: Omit<ListToolsInput, 'orgId'>) {
   const key = JSON.stringify([
@@ -320,17 +321,10 @@ async function cachedToolList(deps: AppDeps, query: Omit<ListToolsInput, 'orgId'
   // each of them would ask Composio for the same list.
   let fetching = fetchingToolLists.get(deps.toolListCache);
   if (!fetching) {
-    fetching = new Map();
+    fetching = new SingleFlight();
     fetchingToolLists.set(deps.toolListCache, fetching);
   }
-  let pending = fetching.get(key);
-  if (!pending) {
-    const started = fetchToolList(deps, key, query);
-    const inFlight = fetching;
-    pending = started.finally(() => inFlight.delete(key));
-    fetching.set(key, pending);
-  }
-  return pending;
+  return fetching.run(key, () => fetchToolList(deps, key, query));
 }
 
 async function fetchToolList(

@@ -16,6 +16,8 @@ export interface LoadSpec {
   request: (i: number) => RequestSpec;
   /** A 2xx body this returns false for counts as an error (the harness checks it really ran). */
   verifyBody?: (body: string) => boolean;
+  /** How many requests one pass over every caller takes; the warm-up sends at least that many. */
+  callers?: number;
 }
 
 export type LoadRun = LoadSample & {

@@ -11,8 +11,9 @@ import {
   type Scope,
   userScope,
 } from '@switchboard/identity';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertAccount } from '../src/repos/accounts.repo.js';
+import { accountById, insertAccount } from '../src/repos/accounts.repo.js';
 import { CallerReads } from '../src/repos/caller-reads.js';
 import { setMemberRole } from '../src/repos/memberships.repo.js';
 import { insertOrganization } from '../src/repos/orgs.repo.js';
@@ -161,6 +162,24 @@ describe.each(databaseKindsUnderTest())('caller reads on %s', (kind) => {
       orgScope(globex),
       userScope(user('bob')),
     ]);
+  });
+
+  it('an account read with its caller is the record read on its own, to the millisecond', async () => {
+    // Timestamps come back as epoch milliseconds in JSON; microseconds must be cut as the
+    // driver cuts them when it parses a timestamp column.
+    await sql`update connected_accounts
+      set updated_at = '2026-11-25T10:00:07.999999Z', connected_at = '2026-11-25T09:59:58.123456Z'
+      where id = 'ca_alice_gh_old'`.execute(database.db);
+    const reads = new CallerReads(database.db);
+    const { accounts } = await reads.accounts(user('bob'), { orgId: globex });
+    accounts.push(...(await reads.accounts(user('alice'), { orgId: acme })).accounts);
+    expect(accounts).toHaveLength(5);
+    for (const account of accounts) {
+      expect(account).toStrictEqual(await accountById(database.db, account.id));
+    }
+    const old = accounts.find((account) => account.id === 'ca_alice_gh_old');
+    expect(old?.connectedAt.toISOString()).toBe('2026-11-25T09:59:58.123Z');
+    expect(old?.updatedAt.toISOString()).toBe('2026-11-25T10:00:07.999Z');
   });
 
   it('a membership change is seen by the next read', async () => {

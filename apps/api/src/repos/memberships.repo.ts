@@ -128,23 +128,38 @@ type AccountTuple = [
 ];
 
 function accountOfTuple(tuple: AccountTuple): AccountRecord {
-  const [id, scope_kind, scope_user_id, scope_org_id, composioUserId, toolkit, authConfigId] =
-    tuple;
+  const [
+    id,
+    scope_kind,
+    scope_user_id,
+    scope_org_id,
+    composioUserId,
+    toolkit,
+    authConfigId,
+    label,
+    upstreamIdentity,
+    status,
+    statusReason,
+    isDefault,
+    connectedBy,
+    connectedAtMs,
+    updatedAtMs,
+  ] = tuple;
   return {
     id,
     scope: scopeOfRow({ scope_kind, scope_user_id, scope_org_id }),
     composioUserId,
     toolkit,
     authConfigId,
-    label: tuple[7],
-    upstreamIdentity: tuple[8],
-    status: tuple[9] as AccountStatus,
-    statusReason: tuple[10],
-    isDefault: tuple[11],
-    connectedBy: tuple[12],
-    // A Date holds whole milliseconds, as the driver's own parsing leaves them.
-    connectedAt: new Date(Math.floor(tuple[13])),
-    updatedAt: new Date(Math.floor(tuple[14])),
+    label,
+    upstreamIdentity,
+    status: status as AccountStatus,
+    statusReason,
+    isDefault,
+    connectedBy,
+    // Whole milliseconds, as a Date holds them and the driver's own parsing leaves them.
+    connectedAt: new Date(Math.floor(connectedAtMs)),
+    updatedAt: new Date(Math.floor(updatedAtMs)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompiledQuery, sql } from 'kysely';
@@ -44,6 +44,24 @@ describe('createDb picks the driver', () => {
 
       expect(second.kind).toBe('pglite');
       expect(users).toStrictEqual([{ id: 'alice' }]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps PGlite to 16 MB of shared buffers without rewriting the folder’s postgresql.conf', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sb-db-'));
+    try {
+      const database = createDb({ dataDir });
+      const { rows } = await sql<{
+        shared_buffers: string;
+      }>`select current_setting('shared_buffers') as shared_buffers`.execute(database.db);
+      await database.close();
+
+      expect(rows).toStrictEqual([{ shared_buffers: '16MB' }]);
+      const conf = await readFile(join(dataDir, 'postgresql.conf'), 'utf8');
+      // As initdb wrote it: the 16 MB is a start parameter of this process, not the folder's.
+      expect(conf).toMatch(/^shared_buffers = 128MB\b/m);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

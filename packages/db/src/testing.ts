@@ -8,7 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { databaseUrlFromEnv } from './config.js';
-import { type DbKind, openPglite, openPostgres, pgliteParsers } from './create-db.js';
+import { type DbKind, openPglite, openPostgres, pgliteOptions } from './create-db.js';
 import type { Database } from './database.js';
 import { DbError, pgErrorOf } from './errors.js';
 import { migrateToLatest } from './migrate.js';
@@ -160,7 +160,7 @@ async function cachedOnDisk(
 async function createPgliteDatabase(name: string, migrate: boolean): Promise<TestDatabase> {
   const state = migrate ? 'migrated' : 'empty';
   const load = async () =>
-    PGlite.create({ loadDataDir: await pgliteSnapshot(state), parsers: pgliteParsers });
+    PGlite.create({ loadDataDir: await pgliteSnapshot(state), ...pgliteOptions });
   let pglite: PGlite;
   try {
     pglite = await load();

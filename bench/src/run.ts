@@ -93,6 +93,8 @@ interface Measured {
   machineBusyPercent: number | undefined;
   window: { fromUs: number; toUs: number };
   warmup: LoadRun;
+  /** 2xx answers before the measured run: the warm-up's, and those of every caller's first request. */
+  warmupOk: number;
 }
 
 interface MeasureHooks {
@@ -183,10 +185,11 @@ class Bench {
       );
     }
     const warmup = await runLoad(spec, { durationS: this.options.warmupS });
+    let warmupOk = warmup.ok;
     // A caller's first request costs more than the next ones (the first listing of a scope waits
     // for Composio's statuses; a token is verified once), so no caller is new to the measured run.
     if (spec.callers !== undefined && warmup.completed < spec.callers) {
-      await runLoad(spec, { amount: spec.callers });
+      warmupOk += (await runLoad(spec, { amount: spec.callers })).ok;
     }
     // Requests cut off at the end of the warm-up may still be running on the server.
     await sleep(500);
@@ -222,6 +225,7 @@ class Bench {
       stats,
       run,
       warmup,
+      warmupOk,
       peakRssBytes: Math.max(0, ...Object.values(peakBy)),
       peaks: peakBy,
       serverCpuUsPerRequest: serverCpu / requests,
@@ -276,7 +280,7 @@ class Bench {
     if (busy.length > 0) this.extra[name]['cores busy %'] = median(busy).toFixed(0);
     this.windows[name] = { ...measured.window, requests: measured.run.completed };
     if (name === 'tools.execute' || name === 'two-instances') {
-      this.executionsAnswered += measured.warmup.ok + measured.run.ok;
+      this.executionsAnswered += measured.warmupOk + measured.run.ok;
       // A duration-bound run stops with up to `connections` requests in flight, unanswered.
       this.executionsUncounted += this.options.concurrency * (name === 'two-instances' ? 1 : 2);
     }

@@ -1,13 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { SCENARIO_NAMES, type ScenarioName } from './results.ts';
 
-/** The Node flags of apps/api's start script, which production runs with (V8 heap sizes). */
-export const PRODUCTION_NODE_FLAGS: string[] = (
+const START_SCRIPT = (
   JSON.parse(readFileSync(new URL('../../apps/api/package.json', import.meta.url), 'utf8')).scripts
     .start as string
-)
-  .split(/\s+/)
-  .filter((arg) => arg.startsWith('--'));
+).split(/\s+/);
+
+/** The Node flags of apps/api's start script, which production runs with (V8 heap sizes). */
+export const PRODUCTION_NODE_FLAGS: string[] = START_SCRIPT.filter((arg) => arg.startsWith('--'));
+
+/** The variables apps/api's start script sets before `node` (glibc's allocator settings). */
+export const PRODUCTION_ENV: Record<string, string> = Object.fromEntries(
+  START_SCRIPT.slice(0, START_SCRIPT.indexOf('node')).map((word) => word.split(/=(.*)/s, 2)),
+);
 
 /** What one `pnpm bench` does, read from the environment once. */
 export interface BenchOptions {

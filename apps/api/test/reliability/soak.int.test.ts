@@ -38,12 +38,15 @@ const CONCURRENCY = 8;
 const SECRET = 'soak-secret-soak-secret-soak-secret-0123';
 const kind = databaseKindsUnderTest().includes('postgres') ? 'postgres' : 'pglite';
 const apiRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The V8 heap flags of the API's start script, which production runs with (see the README). */
-const API_NODE_FLAGS: string[] = (
+const START_SCRIPT = (
   JSON.parse(readFileSync(`${apiRoot}package.json`, 'utf8')).scripts.start as string
-)
-  .split(/\s+/)
-  .filter((arg) => arg.startsWith('--'));
+).split(/\s+/);
+/** The V8 heap flags of the API's start script, which production runs with (see the README). */
+const API_NODE_FLAGS = START_SCRIPT.filter((arg) => arg.startsWith('--'));
+/** The variables it sets before `node`: glibc's allocator settings. */
+const API_ENV = Object.fromEntries(
+  START_SCRIPT.slice(0, START_SCRIPT.indexOf('node')).map((word) => word.split(/=(.*)/s, 2)),
+);
 
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -93,6 +96,7 @@ describe(`soak: ${SOAK_SECONDS}s of mixed load after at least ${WARM_UP_SECONDS}
         cwd: apiRoot,
         env: {
           ...process.env,
+          ...API_ENV,
           ...env,
           NODE_ENV: 'test',
           HOST: '127.0.0.1',

@@ -49,7 +49,7 @@ describe('createDb picks the driver', () => {
     }
   });
 
-  it('keeps PGlite to 16 MB of shared buffers without rewriting the folder’s postgresql.conf', async () => {
+  it('keeps PGlite to 8 MB of shared buffers without rewriting the folder’s postgresql.conf', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'sb-db-'));
     try {
       const database = createDb({ dataDir });
@@ -58,9 +58,9 @@ describe('createDb picks the driver', () => {
       }>`select current_setting('shared_buffers') as shared_buffers`.execute(database.db);
       await database.close();
 
-      expect(rows).toStrictEqual([{ shared_buffers: '16MB' }]);
+      expect(rows).toStrictEqual([{ shared_buffers: '8MB' }]);
       const conf = await readFile(join(dataDir, 'postgresql.conf'), 'utf8');
-      // As initdb wrote it: the 16 MB is a start parameter of this process, not the folder's.
+      // As initdb wrote it: the 8 MB is a start parameter of this process, not the folder's.
       expect(conf).toMatch(/^shared_buffers = 128MB\b/m);
     } finally {
       await rm(dataDir, { recursive: true, force: true });

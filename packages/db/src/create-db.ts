@@ -81,13 +81,13 @@ export function createDb(config: DbConfig = {}): DatabaseHandle {
 
 /**
  * PostgreSQL's default 128 MB of shared buffers live in PGlite's WebAssembly memory, inside the
- * API's own process, and are touched soon after start: an API on PGlite measured 435 MB of RSS
- * against about 200 MB on PostgreSQL. Its data files are read through Node's `fs`, so pages
- * that leave the buffers stay in the kernel's page cache; 16 MB hold the embedded database's hot
- * rows (see the bench README for the numbers). A `-c` start parameter, not `postgresqlconf`,
- * which would rewrite the data folder's `postgresql.conf`.
+ * API's own process: on PGlite the API's peak RSS under `pnpm bench` was 435 MB, against about
+ * 200 MB on PostgreSQL. PGlite reads its data files through Node's `fs`, so a page that leaves the
+ * buffers stays in the kernel's page cache and costs a read, not a disk access; 8 MB hold the hot
+ * pages of an embedded database. A `-c` start parameter: `postgresqlconf` would rewrite the data
+ * folder's `postgresql.conf`.
  */
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=8MB'];
 
 /** The type oid of `int8[]`; PGlite names only scalar types. */
 const INT8_ARRAY = 1016;

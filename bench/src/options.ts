@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { productionStartScript } from '@switchboard/api/start-script';
 import { SCENARIO_NAMES, type ScenarioName } from './results.ts';
 
-const START_SCRIPT = (
-  JSON.parse(readFileSync(new URL('../../apps/api/package.json', import.meta.url), 'utf8')).scripts
-    .start as string
-).split(/\s+/);
+const START_SCRIPT = productionStartScript();
 
 /** The Node flags of apps/api's start script, which production runs with (V8 heap sizes). */
-export const PRODUCTION_NODE_FLAGS: string[] = START_SCRIPT.filter((arg) => arg.startsWith('--'));
+export const PRODUCTION_NODE_FLAGS: string[] = START_SCRIPT.nodeFlags;
 
 /** The variables apps/api's start script sets before `node` (glibc's allocator settings). */
-export const PRODUCTION_ENV: Record<string, string> = Object.fromEntries(
-  START_SCRIPT.slice(0, START_SCRIPT.indexOf('node')).map((word) => word.split(/=(.*)/s, 2)),
-);
+export const PRODUCTION_ENV: Record<string, string> = START_SCRIPT.env;
 
 /** What one `pnpm bench` does, read from the environment once. */
 export interface BenchOptions {

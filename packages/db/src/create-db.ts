@@ -96,13 +96,12 @@ const INT8_ARRAY = 1016;
  * PGlite reads `int8` as a number, or a bigint past 2^53; `pg` reads it as a string. Strings on
  * both keep large ids exact and give callers a single type.
  */
-/** @internal */
-export const pgliteParsers: ParserOptions = {
+const pgliteParsers: ParserOptions = {
   [pgliteTypes.INT8]: (value) => value,
   [INT8_ARRAY]: (value) => pgliteTypes.arrayParser(value, (element) => element, INT8_ARRAY),
 };
 
-/** @internal How every PGlite is opened, the test helpers' too. */
+/** @internal How the API's PGlite and the test databases are opened. */
 export const pgliteOptions = { parsers: pgliteParsers, startParams: PGLITE_START_PARAMS };
 
 /** The `pg` defaults already read `int8` as a string; pinned here so a global override can't leak in. */

@@ -18,6 +18,7 @@ import { createTokenService } from '../../src/auth/tokens.js';
 import { createSwitchboardClient } from '../../src/client.js';
 import { testConfig } from '../../src/config.js';
 import { seedDemo } from '../../src/seed.js';
+import { productionStartScript } from '../../src/start-script.js';
 import { connect } from '../harness.js';
 
 /**
@@ -38,15 +39,8 @@ const CONCURRENCY = 8;
 const SECRET = 'soak-secret-soak-secret-soak-secret-0123';
 const kind = databaseKindsUnderTest().includes('postgres') ? 'postgres' : 'pglite';
 const apiRoot = fileURLToPath(new URL('../../', import.meta.url));
-const START_SCRIPT = (
-  JSON.parse(readFileSync(`${apiRoot}package.json`, 'utf8')).scripts.start as string
-).split(/\s+/);
-/** The V8 heap flags of the API's start script, which production runs with (see the README). */
-const API_NODE_FLAGS = START_SCRIPT.filter((arg) => arg.startsWith('--'));
-/** The variables it sets before `node`: glibc's allocator settings. */
-const API_ENV = Object.fromEntries(
-  START_SCRIPT.slice(0, START_SCRIPT.indexOf('node')).map((word) => word.split(/=(.*)/s, 2)),
-);
+/** The API runs as its start script runs it in production (see the README). */
+const { env: API_ENV, nodeFlags: API_NODE_FLAGS } = productionStartScript();
 
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')

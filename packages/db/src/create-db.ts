@@ -128,7 +128,7 @@ export function openPostgres(
   pool.on('error', onError);
   pool.on('connect', (client) => {
     client.on('error', onError);
-    usePreparedStatements(client);
+    wrapQueries(client);
   });
   return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
 }
@@ -165,19 +165,39 @@ export function preparedStatement(sql: string): string {
   return sql;
 }
 
-/** Sends the texts `preparedStatement` marked as named statements of this connection. */
-function usePreparedStatements(client: pg.PoolClient) {
+/**
+ * Gives Kysely each result's rows in an array of its own and empties the driver's. Something pg
+ * keeps of a finished query can already sit in V8's old generation; while it points at the rows,
+ * every row survives each young-generation collection until the next full one. On the listing
+ * benchmark that was three times as many full collections and about a quarter more CPU per
+ * request.
+ */
+function detachRows(result: pg.QueryResult): pg.QueryResult {
+  const rows = result.rows.slice();
+  result.rows.length = 0;
+  const { command, rowCount, oid, fields } = result;
+  return { command, rowCount, oid, fields, rows };
+}
+
+/**
+ * The connection's `query` as Kysely calls it (text and values, answered by a promise): texts
+ * `preparedStatement` marked go as named statements, and every result comes with `detachRows`.
+ * Other calls (a cursor, a callback) reach pg unchanged.
+ */
+function wrapQueries(client: pg.PoolClient) {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (
     config: unknown,
     values?: unknown,
     ...rest: unknown[]
   ) => {
-    const name = typeof config === 'string' ? preparedNames.get(config) : undefined;
-    if (name && Array.isArray(values) && rest.length === 0) {
-      return query({ name, text: config, values });
+    if (typeof config !== 'string' || typeof values === 'function' || rest.length > 0) {
+      return query(config, values, ...rest);
     }
-    return query(config, values, ...rest);
+    const name = preparedNames.get(config);
+    const running =
+      name && Array.isArray(values) ? query({ name, text: config, values }) : query(config, values);
+    return (running as Promise<pg.QueryResult>).then(detachRows);
   };
 }
 

@@ -25,6 +25,7 @@ describe('parseStartScript', () => {
     const script = productionStartScript();
 
     expect(script.nodeFlags).toContain('--wasm-num-compilation-tasks=1');
+    expect(script.nodeFlags).toContain('--v8-pool-size=1');
     expect(script.env.GLIBC_TUNABLES).toMatch(/^glibc\.malloc\./);
   });
 });

@@ -264,5 +264,15 @@ describe.runIf(databaseKindsUnderTest().includes('postgres'))(
         await single.close();
       }
     });
+
+    it('runs a text of several statements, as migrations send them', async () => {
+      await sql
+        .raw('create table several_statements (n int); insert into several_statements values (7)')
+        .execute(database.db);
+      const { rows } = await sql<{ n: number }>`select n from several_statements`.execute(
+        database.db,
+      );
+      expect(rows).toStrictEqual([{ n: 7 }]);
+    });
   },
 );

@@ -196,7 +196,10 @@ function wrapQueries(client: pg.PoolClient) {
     const name = preparedNames.get(config);
     const running =
       name && Array.isArray(values) ? query({ name, text: config, values }) : query(config, values);
-    return (running as Promise<pg.QueryResult>).then(detachRows);
+    // A text of several statements (no values) is answered with one result per statement.
+    return (running as Promise<pg.QueryResult | pg.QueryResult[]>).then((result) =>
+      Array.isArray(result) ? result.map(detachRows) : detachRows(result),
+    );
   };
 }
 

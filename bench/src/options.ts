@@ -1,7 +1,8 @@
 import { productionStartScript } from '@switchboard/api/start-script';
 import { SCENARIO_NAMES, type ScenarioName } from './results.ts';
 
-const START_SCRIPT = productionStartScript();
+// The bench runs the API on PostgreSQL exactly when DATABASE_URL is set for it.
+const START_SCRIPT = productionStartScript(process.env);
 
 /** The Node flags of apps/api's start script, which production runs with (V8 heap sizes). */
 export const PRODUCTION_NODE_FLAGS: string[] = START_SCRIPT.nodeFlags;

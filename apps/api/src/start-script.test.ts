@@ -22,10 +22,28 @@ describe('parseStartScript', () => {
   });
 
   it('reads the API’s own start script', () => {
-    const script = productionStartScript();
+    const script = productionStartScript({});
 
     expect(script.nodeFlags).toContain('--wasm-num-compilation-tasks=1');
-    expect(script.nodeFlags).toContain('--v8-pool-size=1');
     expect(script.env.GLIBC_TUNABLES).toMatch(/^glibc\.malloc\./);
+  });
+
+  it('passes a conditional flag only when its variable is set and not empty, as sh does', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: sh's syntax, not a template
+    const script = 'node --a ${DATABASE_URL:+--v8-pool-size=1} main.js';
+
+    expect(parseStartScript(script, { DATABASE_URL: 'postgres://db/x' }).nodeFlags).toStrictEqual([
+      '--a',
+      '--v8-pool-size=1',
+    ]);
+    expect(parseStartScript(script, { DATABASE_URL: '' }).nodeFlags).toStrictEqual(['--a']);
+    expect(parseStartScript(script, {}).nodeFlags).toStrictEqual(['--a']);
+  });
+
+  it('gives V8 one background thread on PostgreSQL and its default on PGlite', () => {
+    expect(productionStartScript({ DATABASE_URL: 'postgres://db/x' }).nodeFlags).toContain(
+      '--v8-pool-size=1',
+    );
+    expect(productionStartScript({}).nodeFlags).not.toContain('--v8-pool-size=1');
   });
 });

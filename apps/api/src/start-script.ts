@@ -10,20 +10,34 @@ export interface StartScript {
 
 /**
  * The API's `start` script, read from its package.json, so that tools which start the API
- * themselves (the soak test, the benchmark) run it as production does.
+ * themselves (the soak test, the benchmark) run it as production does, with `env` as the
+ * environment the API starts in.
  */
-export function productionStartScript(): StartScript {
+export function productionStartScript(env: NodeJS.ProcessEnv): StartScript {
   const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  return parseStartScript(packageJson.scripts.start as string);
+  return parseStartScript(packageJson.scripts.start as string, env);
 }
 
-/** `NAME=value … node --flag … entry.js`, split into the variables and Node's flags. */
-export function parseStartScript(script: string): StartScript {
+/** `${NAME:+--flag}`: the shell passes the flag only when NAME is set and not empty. */
+const FLAG_IF_SET = /^\$\{(\w+):\+(--[^}\s]+)\}$/;
+
+/** `NAME=value … node --flag … ${NAME:+--flag} … entry.js`, split into the variables and Node's flags. */
+export function parseStartScript(script: string, env: NodeJS.ProcessEnv = {}): StartScript {
   const words = script.trim().split(/\s+/);
   const node = words.indexOf('node');
   if (node < 0) throw new Error(`The start script does not run node: ${script}`);
+  const nodeFlags: string[] = [];
+  for (const word of words.slice(node + 1)) {
+    const conditional = FLAG_IF_SET.exec(word);
+    if (conditional) {
+      const [, name, flag] = conditional as unknown as [string, string, string];
+      if (env[name]) nodeFlags.push(flag);
+    } else if (word.startsWith('--')) {
+      nodeFlags.push(word);
+    }
+  }
   return {
     env: Object.fromEntries(words.slice(0, node).map((word) => word.split(/=(.*)/s, 2))),
-    nodeFlags: words.slice(node + 1).filter((word) => word.startsWith('--')),
+    nodeFlags,
   };
 }

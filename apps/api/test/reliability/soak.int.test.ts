@@ -39,8 +39,6 @@ const CONCURRENCY = 8;
 const SECRET = 'soak-secret-soak-secret-soak-secret-0123';
 const kind = databaseKindsUnderTest().includes('postgres') ? 'postgres' : 'pglite';
 const apiRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The API runs as its start script runs it in production (see the README). */
-const { env: API_ENV, nodeFlags: API_NODE_FLAGS } = productionStartScript();
 
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -80,17 +78,19 @@ describe(`soak: ${SOAK_SECONDS}s of mixed load after at least ${WARM_UP_SECONDS}
       await seeded.close();
       env.DATA_DIR = dataDir;
     }
+    // The API runs as its start script runs it in production (see the README).
+    const start = productionStartScript(env);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     // One process (tsx as a loader, not its CLI, which would run the server in a child).
     api = spawn(
       process.execPath,
-      [...API_NODE_FLAGS, '--conditions=@switchboard/source', '--import', 'tsx', 'src/main.ts'],
+      [...start.nodeFlags, '--conditions=@switchboard/source', '--import', 'tsx', 'src/main.ts'],
       {
         cwd: apiRoot,
         env: {
           ...process.env,
-          ...API_ENV,
+          ...start.env,
           ...env,
           NODE_ENV: 'test',
           HOST: '127.0.0.1',

@@ -13,7 +13,7 @@ import { createTestDatabase, databaseKindsUnderTest, type TestDatabase } from '.
 // machine, 20 to 45 s in CI, where every package's tests share two cores.
 const PGLITE_OPEN_TIMEOUT_MS = 120_000;
 
-describe('createDb picks the driver', () => {
+describe('createDb picks the driver', { timeout: PGLITE_OPEN_TIMEOUT_MS }, () => {
   it.each([
     'postgres://app:secret@db.internal:5432/switchboard',
     'postgresql://app@db.internal/switchboard?sslmode=require',
@@ -25,63 +25,51 @@ describe('createDb picks the driver', () => {
     await database.close();
   });
 
-  it(
-    'uses PGlite in memory when there is no url',
-    async () => {
-      const database = createDb({ inMemory: true });
+  it('uses PGlite in memory when there is no url', async () => {
+    const database = createDb({ inMemory: true });
 
-      expect(database.kind).toBe('pglite');
-      const { rows } = await sql<{ answer: number }>`select 42 as answer`.execute(database.db);
-      expect(rows).toStrictEqual([{ answer: 42 }]);
+    expect(database.kind).toBe('pglite');
+    const { rows } = await sql<{ answer: number }>`select 42 as answer`.execute(database.db);
+    expect(rows).toStrictEqual([{ answer: 42 }]);
+    await database.close();
+  });
+
+  it('keeps PGlite data in dataDir across restarts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sb-db-'));
+    try {
+      const first = createDb({ dataDir: join(dataDir, 'nested', 'pglite') });
+      await migrateToLatest(first.db);
+      await first.db.insertInto('users').values({ id: 'alice' }).execute();
+      await first.close();
+
+      const second = createDb({ dataDir: join(dataDir, 'nested', 'pglite') });
+      const users = await second.db.selectFrom('users').select('id').execute();
+      await second.close();
+
+      expect(second.kind).toBe('pglite');
+      expect(users).toStrictEqual([{ id: 'alice' }]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps PGlite to 8 MB of shared buffers without rewriting the folder’s postgresql.conf', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sb-db-'));
+    try {
+      const database = createDb({ dataDir });
+      const { rows } = await sql<{
+        shared_buffers: string;
+      }>`select current_setting('shared_buffers') as shared_buffers`.execute(database.db);
       await database.close();
-    },
-    PGLITE_OPEN_TIMEOUT_MS,
-  );
 
-  it(
-    'keeps PGlite data in dataDir across restarts',
-    async () => {
-      const dataDir = await mkdtemp(join(tmpdir(), 'sb-db-'));
-      try {
-        const first = createDb({ dataDir: join(dataDir, 'nested', 'pglite') });
-        await migrateToLatest(first.db);
-        await first.db.insertInto('users').values({ id: 'alice' }).execute();
-        await first.close();
-
-        const second = createDb({ dataDir: join(dataDir, 'nested', 'pglite') });
-        const users = await second.db.selectFrom('users').select('id').execute();
-        await second.close();
-
-        expect(second.kind).toBe('pglite');
-        expect(users).toStrictEqual([{ id: 'alice' }]);
-      } finally {
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    },
-    PGLITE_OPEN_TIMEOUT_MS,
-  );
-
-  it(
-    'keeps PGlite to 8 MB of shared buffers without rewriting the folder’s postgresql.conf',
-    async () => {
-      const dataDir = await mkdtemp(join(tmpdir(), 'sb-db-'));
-      try {
-        const database = createDb({ dataDir });
-        const { rows } = await sql<{
-          shared_buffers: string;
-        }>`select current_setting('shared_buffers') as shared_buffers`.execute(database.db);
-        await database.close();
-
-        expect(rows).toStrictEqual([{ shared_buffers: '8MB' }]);
-        const conf = await readFile(join(dataDir, 'postgresql.conf'), 'utf8');
-        // As initdb wrote it: the 8 MB is a start parameter of this process, not the folder's.
-        expect(conf).toMatch(/^shared_buffers = 128MB\b/m);
-      } finally {
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    },
-    PGLITE_OPEN_TIMEOUT_MS,
-  );
+      expect(rows).toStrictEqual([{ shared_buffers: '8MB' }]);
+      const conf = await readFile(join(dataDir, 'postgresql.conf'), 'utf8');
+      // As initdb wrote it: the 8 MB is a start parameter of this process, not the folder's.
+      expect(conf).toMatch(/^shared_buffers = 128MB\b/m);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 
   it('rejects a url of another scheme without echoing it', () => {
     const attempt = () => createDb({ url: 'mysql://root:hunter2@localhost/app' });

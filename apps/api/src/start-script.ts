@@ -19,7 +19,7 @@ export function productionStartScript(env: NodeJS.ProcessEnv): StartScript {
 }
 
 /** `${NAME:+--flag}`: the shell passes the flag only when NAME is set and not empty. */
-const FLAG_IF_SET = /^\$\{(\w+):\+(--[^}\s]+)\}$/;
+const FLAG_IF_SET = /^\$\{(?<name>\w+):\+(?<flag>--[^}\s]+)\}$/;
 
 /** `NAME=value … node --flag … ${NAME:+--flag} … entry.js`, split into the variables and Node's flags. */
 export function parseStartScript(script: string, env: NodeJS.ProcessEnv = {}): StartScript {
@@ -28,10 +28,9 @@ export function parseStartScript(script: string, env: NodeJS.ProcessEnv = {}): S
   if (node < 0) throw new Error(`The start script does not run node: ${script}`);
   const nodeFlags: string[] = [];
   for (const word of words.slice(node + 1)) {
-    const conditional = FLAG_IF_SET.exec(word);
+    const conditional = FLAG_IF_SET.exec(word)?.groups;
     if (conditional) {
-      const [, name, flag] = conditional as unknown as [string, string, string];
-      if (env[name]) nodeFlags.push(flag);
+      if (env[conditional.name as string]) nodeFlags.push(conditional.flag as string);
     } else if (word.startsWith('--')) {
       nodeFlags.push(word);
     }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { createMemoryRateLimiter } from '../src/limits/rate-limiter.js';
 import { connect, type Harness, startHarness } from './harness.js';
 
 interface Exchange {
@@ -52,6 +53,8 @@ const q = (input: unknown) => encodeURIComponent(JSON.stringify(input));
  */
 describe('the direct tRPC route answers exactly as tRPC’s Fastify adapter', () => {
   let h: Harness;
+  let directApp: FastifyInstance;
+  let directUrl: string;
   let reference: FastifyInstance;
   let referenceUrl: string;
   let alice: string;
@@ -59,14 +62,24 @@ describe('the direct tRPC route answers exactly as tRPC’s Fastify adapter', ()
 
   beforeAll(async () => {
     h = await startHarness('pglite', { RATE_LIMIT_USER_PER_MINUTE: '40' });
-    reference = await buildApp(h.runtime.deps, { trpc: { direct: false } });
-    await reference.listen({ host: '127.0.0.1', port: 0 });
-    referenceUrl = `http://127.0.0.1:${(reference.server.address() as AddressInfo).port}`;
+    // Both apps share one limiter whose clock stands still: a refusal's Retry-After must not
+    // differ by the second that can pass between the two requests compared.
+    const startedAt = Date.now();
+    const deps = { ...h.runtime.deps, limiter: createMemoryRateLimiter(() => startedAt) };
+    const listen = async (app: FastifyInstance) => {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    };
+    directApp = await buildApp(deps);
+    directUrl = await listen(directApp);
+    reference = await buildApp(deps, { trpc: { direct: false } });
+    referenceUrl = await listen(reference);
     await connect(h, 'alice', { toolkit: 'github', identity: 'alice@gh.test', label: 'work' });
     alice = await h.token('alice');
     dave = await h.token('dave');
   });
   afterAll(async () => {
+    await directApp?.close();
     await reference?.close();
     await h?.close();
   });
@@ -191,7 +204,7 @@ describe('the direct tRPC route answers exactly as tRPC’s Fastify adapter', ()
     ),
   )('%s', async (_name, make, plain) => {
     const exchange = make();
-    const { servedBy, ...direct } = await send(h.url, exchange);
+    const { servedBy, ...direct } = await send(directUrl, exchange);
     const { servedBy: referenceServedBy, ...viaAdapter } = await send(referenceUrl, exchange);
     expect(direct).toStrictEqual(viaAdapter);
     expect(referenceServedBy).toBe('tRPC adapter');
@@ -207,8 +220,8 @@ describe('the direct tRPC route answers exactly as tRPC’s Fastify adapter', ()
       body: JSON.stringify({ tool: 'GITHUB_LIST_REPOS' }),
     };
     // Both apps share one limiter: use up alice's quota, then ask both.
-    let last = await send(h.url, exchange);
-    for (let i = 0; i < 60 && last.status === 200; i++) last = await send(h.url, exchange);
+    let last = await send(directUrl, exchange);
+    for (let i = 0; i < 60 && last.status === 200; i++) last = await send(directUrl, exchange);
     expect(last.status).toBe(429);
     const viaAdapter = await send(referenceUrl, exchange);
     expect(viaAdapter.headers['retry-after']).toMatch(/^\d+$/);

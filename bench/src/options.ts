@@ -1,14 +1,14 @@
-import { productionStartScript } from '@switchboard/api/start-script';
+import { nodeTuning } from '@switchboard/api/node-tuning';
 import { SCENARIO_NAMES, type ScenarioName } from './results.ts';
 
 // The bench runs the API on PostgreSQL exactly when DATABASE_URL is set for it.
-const START_SCRIPT = productionStartScript(process.env);
+const TUNING = nodeTuning(process.env.DATABASE_URL?.trim() ? 'postgres' : 'pglite');
 
-/** The Node flags of apps/api's start script, which production runs with (V8 heap sizes). */
-export const PRODUCTION_NODE_FLAGS: string[] = START_SCRIPT.nodeFlags;
+/** The Node flags the API is measured with (docs/performance.md: what each buys). */
+export const TUNED_NODE_FLAGS: string[] = TUNING.flags;
 
-/** The variables apps/api's start script sets before `node` (glibc's allocator settings). */
-export const PRODUCTION_ENV: Record<string, string> = START_SCRIPT.env;
+/** The variables set before the API's `node` starts (glibc's allocator settings). */
+export const TUNED_ENV: Record<string, string> = TUNING.env;
 
 /** What one `pnpm bench` does, read from the environment once. */
 export interface BenchOptions {
@@ -87,7 +87,6 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     trpcLayer: flag(env, 'BENCH_TRPC_LAYER', true),
     profile: flag(env, 'BENCH_PROFILE', false),
     apiEntry,
-    apiNodeFlags:
-      env.BENCH_API_NODE_FLAGS?.trim().split(/\s+/).filter(Boolean) ?? PRODUCTION_NODE_FLAGS,
+    apiNodeFlags: env.BENCH_API_NODE_FLAGS?.trim().split(/\s+/).filter(Boolean) ?? TUNED_NODE_FLAGS,
   };
 }

@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { type BenchDatabase, createBenchDatabase } from './database.ts';
 import { type Entry, entryFor, staleDist } from './entry.ts';
 import { type LoadRun, type LoadSpec, runLoad } from './load.ts';
-import { type BenchOptions, PRODUCTION_ENV, readOptions } from './options.ts';
+import { type BenchOptions, readOptions, TUNED_ENV } from './options.ts';
 import {
   type Child,
   cpuTimeMs,
@@ -74,7 +74,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
       delete env[key];
     }
   }
-  return { ...env, ...PRODUCTION_ENV, TELEMETRY_DISABLED: 'true', ...extra };
+  return { ...env, ...TUNED_ENV, TELEMETRY_DISABLED: 'true', ...extra };
 }
 
 interface Measured {
@@ -428,7 +428,7 @@ async function main(): Promise<number> {
     `  node ${process.version}, concurrency ${options.concurrency}, ${options.rounds} round(s) of ${options.durationS} s per scenario ` +
       `after ${options.warmupS} s of warm-up, API from ${entry.kind === 'dist' ? 'dist (built JavaScript)' : `source through tsx${stale ? ` (${stale})` : ''}`}` +
       `${options.apiNodeFlags.length > 0 ? `, API node flags ${options.apiNodeFlags.join(' ')}` : ''}` +
-      `${Object.entries(PRODUCTION_ENV)
+      `${Object.entries(TUNED_ENV)
         .map(([name, value]) => `, ${name}=${value}`)
         .join('')}` +
       `${options.redisUrl ? ', Redis shared by the instances' : ''}${options.profile ? ', CPU profiling ON (numbers are slower)' : ''}`,

@@ -5,12 +5,14 @@ import cors from '@fastify/cors';
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from './errors.js';
-import { registerCallbackRoute } from './http/callback.route.js';
+import { registerErrorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health.routes.js';
-import { securityHeaders } from './http/security-headers.js';
-import { registerTrpcRoute, type TrpcRouteOptions } from './http/trpc.route.js';
-import { type AppRouter, appRouter } from './routers/app.router.js';
-import { type AppDeps, contextFactory } from './trpc/context.js';
+import { type AppRouter, appRouter } from './modules/app.router.js';
+import { registerCallbackRoute } from './modules/connections/callback.route.js';
+import type { AppDeps } from './platform/deps.js';
+import { registerTrpcRoute, type TrpcRouteOptions } from './platform/direct-trpc/trpc.route.js';
+import { securityHeaders } from './platform/security-headers.js';
+import { contextFactory } from './trpc/context.js';
 
 /** Log fields that may carry credentials never reach the logs. */
 const REDACT = [
@@ -83,6 +85,7 @@ export async function buildApp(
     return `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   };
 
+  registerErrorHandler(app, config.NODE_ENV === 'production');
   registerHealthRoutes(app, deps);
   registerCallbackRoute(app, deps);
   registerTrpcRoute(

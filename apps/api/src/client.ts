@@ -1,5 +1,5 @@
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import type { AppRouter } from './routers/app.router.js';
+import type { AppRouter } from './modules/app.router.js';
 
 export interface SwitchboardClientOptions {
   /** The API's base URL, e.g. https://switchboard.internal (the client appends /trpc). */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createEmulator } from '@switchboard/composio-emulator';
 import { buildApp } from './app.js';
 import { ConfigError, loadDevConfig } from './config.js';
 import { createRuntime } from './runtime.js';
@@ -14,7 +15,14 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
  */
 async function dev() {
   // PGlite lives in the repository's .data/, where `pnpm db:migrate` also looks.
-  const config = loadDevConfig(undefined, { DATA_DIR: join(repoRoot, '.data') });
+  const configured = loadDevConfig(undefined, { DATA_DIR: join(repoRoot, '.data') });
+  // The local Composio emulator, unless the environment names a Composio project to use.
+  const emulator = configured.COMPOSIO_API_KEY
+    ? undefined
+    : await createEmulator({ port: 0, controls: true });
+  const config = emulator
+    ? { ...configured, COMPOSIO_API_KEY: emulator.apiKey, COMPOSIO_BASE_URL: emulator.url }
+    : configured;
   const logger = {
     info: () => undefined,
     debug: () => undefined,
@@ -48,7 +56,7 @@ async function dev() {
 Switchboard is running:
   web        ${config.WEB_ORIGIN}
   api        ${apiUrl}/trpc   (ready: ${apiUrl}/readyz)
-  emulator   ${runtime.emulator?.url ?? config.COMPOSIO_BASE_URL ?? 'Composio cloud'}
+  emulator   ${emulator?.url ?? config.COMPOSIO_BASE_URL ?? 'Composio cloud'}
   database   ${config.DATABASE_URL ? 'PostgreSQL' : `PGlite in ${config.DATA_DIR}/pglite`}
   sign in as ${DEMO_USERS.map((user) => user.id).join(', ')} (Acme: alice owner, bob member, carol viewer)
 `);
@@ -57,6 +65,7 @@ Switchboard is running:
     web.kill('SIGTERM');
     await app.close();
     await runtime.close();
+    await emulator?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

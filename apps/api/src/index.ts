@@ -4,4 +4,4 @@
  */
 
 export { createSwitchboardClient, type SwitchboardClient } from './client.js';
-export type { AppRouter } from './routers/app.router.js';
+export type { AppRouter } from './modules/app.router.js';

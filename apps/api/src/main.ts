@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createRuntime } from './runtime.js';
+import { createRuntime, MissingComposioError } from './runtime.js';
 import { seedDemo } from './seed.js';
 
 /** Reads the configuration, builds the app and listens; the only place that exits the process. */
@@ -21,7 +21,16 @@ async function main() {
     error: (...args: unknown[]) => console.error(...args),
     debug: () => undefined,
   };
-  const runtime = await createRuntime(config, { logger: bootLogger });
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime(config, { logger: bootLogger });
+  } catch (error) {
+    if (error instanceof MissingComposioError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
   if (config.SEED_DEMO) await seedDemo(runtime.deps.db);
   const app = await buildApp(runtime.deps);
   await app.listen({ host: config.HOST, port: config.PORT });

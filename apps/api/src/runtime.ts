@@ -1,81 +1,61 @@
-import type { RunningEmulator } from '@switchboard/composio-emulator';
-import type { ToolDefinition } from '@switchboard/composio-gateway';
 import { type ComposioGateway, createComposioGateway } from '@switchboard/composio-gateway';
-import { createDb, migrateToLatest } from '@switchboard/db';
-import type { FastifyBaseLogger } from 'fastify';
+import { createDb, type Database, migrateToLatest } from '@switchboard/db';
 import { Redis } from 'ioredis';
-import { sql } from 'kysely';
-import { createTokenService } from './auth/tokens.js';
+import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
-import { createMemoryRateLimiter, createRedisRateLimiter } from './limits/rate-limiter.js';
-import { createMemoryCache, createRedisCache } from './limits/ttl-cache.js';
-import { AuditWriter } from './repos/audit-writer.js';
-import { CallerReads } from './repos/caller-reads.js';
-import type { AppDeps } from './trpc/context.js';
-import { InFlight } from './trpc/in-flight.js';
-
-const TOOL_LIST_TTL_MS = 5 * 60_000;
+import { type AppDeps, createDeps, type Logger } from './platform/deps.js';
 
 export interface Runtime {
   deps: AppDeps;
-  /** The embedded emulator, when no Composio API key is configured (dev and tests). */
-  emulator: RunningEmulator | undefined;
   close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
-  logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error' | 'debug'>;
+  logger: Logger;
   /** Use this database instead of opening one from the configuration (tests). */
-  db?: AppDeps['db'];
-  /** Use this gateway instead of building one (tests that share one emulator). */
+  db?: Kysely<Database>;
+  /** Use this gateway instead of building one from the configuration (tests). */
   gateway?: ComposioGateway;
   now?: () => Date;
 }
 
+export class MissingComposioError extends Error {
+  override name = 'MissingComposioError';
+}
+
 /**
- * Builds what the app runs on from the configuration: the database (PostgreSQL or PGlite,
- * migrated), Composio (the cloud, or the embedded emulator on loopback), Redis when configured.
+ * Opens what the app runs on from the configuration (the database, PostgreSQL or PGlite,
+ * migrated; Composio; Redis when configured) and builds the app's dependencies on it. Composio
+ * is always reached through `COMPOSIO_API_KEY` and `COMPOSIO_BASE_URL`: `pnpm dev` and the tests
+ * start the emulator themselves and point the API at it.
  */
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
-  const closers: Array<() => Promise<unknown>> = [];
+  const closers: Array<() => Promise<unknown> | unknown> = [];
   const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+    for (const closer of closers.reverse()) await Promise.resolve(closer()).catch(() => undefined);
   };
   try {
-    let database = options.db;
-    if (!database) {
+    let db = options.db;
+    if (!db) {
       const opened = config.DATABASE_URL
         ? createDb({ url: config.DATABASE_URL })
         : createDb({ dataDir: `${config.DATA_DIR}/pglite` });
       closers.push(() => opened.close());
       await migrateToLatest(opened.db);
-      database = opened.db;
+      db = opened.db;
     }
-    const db = database;
 
-    let emulator: RunningEmulator | undefined;
     let gateway = options.gateway;
     if (!gateway) {
-      let apiKey = config.COMPOSIO_API_KEY;
-      let baseUrl = config.COMPOSIO_BASE_URL;
-      if (!apiKey) {
-        if (config.NODE_ENV === 'production') {
-          throw new Error(
-            'COMPOSIO_API_KEY is required in production; the emulator is for dev and tests',
-          );
-        }
-        // Loaded only when used: production with a real key never carries the emulator.
-        const { createEmulator } = await import('@switchboard/composio-emulator');
-        const started = await createEmulator({ port: 0, controls: true });
-        closers.push(() => started.close());
-        emulator = started;
-        apiKey = started.apiKey;
-        baseUrl = started.url;
-        options.logger.info({ url: started.url }, 'using the embedded Composio emulator');
+      if (!config.COMPOSIO_API_KEY) {
+        throw new MissingComposioError(
+          'COMPOSIO_API_KEY is not set: give the Composio project API key (and COMPOSIO_BASE_URL ' +
+            'for another endpoint); `pnpm dev` starts the local emulator and sets both',
+        );
       }
       gateway = createComposioGateway({
-        apiKey: apiKey as string,
-        ...(baseUrl ? { baseUrl } : {}),
+        apiKey: config.COMPOSIO_API_KEY,
+        ...(config.COMPOSIO_BASE_URL ? { baseUrl: config.COMPOSIO_BASE_URL } : {}),
         timeoutMs: config.COMPOSIO_TIMEOUT_MS,
         logger: options.logger,
       });
@@ -83,34 +63,29 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
 
     let redis: Redis | undefined;
     if (config.REDIS_URL) {
-      redis = new Redis(config.REDIS_URL, {
-        maxRetriesPerRequest: 2,
-        enableOfflineQueue: true,
-        lazyConnect: false,
+      // Commands fail at once while Redis is unreachable (no offline queue, a short command
+      // timeout), so limits fall back to per-instance counters instead of waiting on it.
+      const client = new Redis(config.REDIS_URL, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        commandTimeout: 500,
       });
-      const client = redis;
-      closers.push(() => client.quit());
+      client.on('error', (error: unknown) =>
+        options.logger.warn({ err: error }, 'Redis connection error'),
+      );
+      closers.push(() => client.quit().catch(() => client.disconnect()));
+      redis = client;
     }
 
-    const deps: AppDeps = {
-      config,
+    const platform = createDeps(config, {
       db,
       gateway,
-      tokens: createTokenService(config),
-      limiter: redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter(),
-      toolListCache: redis
-        ? createRedisCache<ToolDefinition[]>(redis, 'sb:tools:', TOOL_LIST_TTL_MS)
-        : createMemoryCache<ToolDefinition[]>(TOOL_LIST_TTL_MS),
-      audit: new AuditWriter(db),
-      callers: new CallerReads(db),
-      now: options.now ?? (() => new Date()),
-      inFlight: new InFlight(),
+      redis,
       logger: options.logger,
-      pingDatabase: async () => {
-        await sql`select 1`.execute(db);
-      },
-    };
-    return { deps, emulator, close };
+      ...(options.now ? { now: options.now } : {}),
+    });
+    closers.push(() => platform.close());
+    return { deps: platform.deps, close };
   } catch (error) {
     await close();
     throw error;

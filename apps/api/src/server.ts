@@ -4,6 +4,6 @@
  */
 export { buildApp } from './app.js';
 export { type Config, loadConfig, loadDevConfig, testConfig } from './config.js';
-export { registerTrpcRoute, type TrpcRouteOptions } from './http/trpc.route.js';
+export { registerTrpcRoute, type TrpcRouteOptions } from './platform/direct-trpc/trpc.route.js';
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 export { DEMO_ORG, DEMO_USERS, seedDemo } from './seed.js';

@@ -6,8 +6,8 @@ import {
 } from '@switchboard/db/testing';
 import { parseUserId } from '@switchboard/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutionAttempt } from '../src/repos/audit.repo.js';
-import { AuditWriter } from '../src/repos/audit-writer.js';
+import type { ExecutionAttempt } from '../src/modules/audit/audit.repo.js';
+import { AuditWriter } from '../src/modules/audit/audit-writer.js';
 import { seedDemo } from '../src/seed.js';
 import { statementCounter } from './statement-counter.js';
 

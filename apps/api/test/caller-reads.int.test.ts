@@ -13,11 +13,11 @@ import {
 } from '@switchboard/identity';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountById, insertAccount } from '../src/repos/accounts.repo.js';
-import { CallerReads } from '../src/repos/caller-reads.js';
-import { setMemberRole } from '../src/repos/memberships.repo.js';
-import { insertOrganization } from '../src/repos/orgs.repo.js';
-import { upsertPolicy } from '../src/repos/policies.repo.js';
+import { CallerReads } from '../src/modules/callers/caller-reads.js';
+import { accountById, insertAccount } from '../src/modules/connections/accounts.repo.js';
+import { setMemberRole } from '../src/modules/orgs/members.repo.js';
+import { insertOrganization } from '../src/modules/orgs/orgs.repo.js';
+import { upsertPolicy } from '../src/modules/policies/policies.repo.js';
 import { seedDemo } from '../src/seed.js';
 import { statementCounter } from './statement-counter.js';
 

@@ -1,9 +1,9 @@
 import type { Principal, UserId } from '@switchboard/identity';
 import { AppError } from '../errors.js';
-import type { AccountRecord } from '../repos/accounts.repo.js';
-import type { AccountsWanted, OrgMembership } from '../repos/memberships.repo.js';
-import { ensureUser } from '../repos/users.repo.js';
-import type { AppDeps, Context } from '../trpc/context.js';
+import type { AccountsWanted, OrgMembership } from '../modules/callers/callers.repo.js';
+import type { AccountRecord } from '../modules/connections/accounts.repo.js';
+import { ensureUser } from '../modules/users/users.repo.js';
+import type { AppDeps } from '../platform/deps.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
@@ -17,23 +17,22 @@ export interface CallerWithProfile extends Caller {
   displayName: string | null;
 }
 
-/** Who the bearer token says is calling; reads nothing from the database. */
-export async function verifyCaller(ctx: Context): Promise<UserId> {
-  const header = ctx.authorization;
+/** Who the bearer token in an `Authorization` header says is calling; reads no database. */
+export async function verifyBearer(deps: AppDeps, header: string | undefined): Promise<UserId> {
   if (!header)
     throw new AppError('UNAUTHENTICATED', 'An Authorization: Bearer <token> header is required');
   const token = BEARER.exec(header)?.[1];
   if (!token)
     throw new AppError('INVALID_TOKEN', 'The Authorization header must be "Bearer <token>"');
-  return ctx.deps.tokens.verify(token);
+  return deps.tokens.verify(token);
 }
 
 /**
  * The caller as identity sees it. Memberships are read on every request, so a removed member
- * loses the organization's accounts on their next call.
+ * loses the organization's accounts on their next call (rule 8).
  */
 export async function loadCaller(deps: AppDeps, userId: UserId): Promise<CallerWithProfile> {
-  await ensureUser(deps.db, userId);
+  await ensureUser(deps.db, deps.knownUsers, userId);
   const { displayName, memberships } = await deps.callers.snapshot(userId);
   return { userId, displayName, memberships };
 }
@@ -47,11 +46,7 @@ export async function loadCallerWithAccounts(
   userId: UserId,
   wanted: AccountsWanted,
 ): Promise<{ caller: Caller; accounts: AccountRecord[] }> {
-  await ensureUser(deps.db, userId);
+  await ensureUser(deps.db, deps.knownUsers, userId);
   const { memberships, accounts } = await deps.callers.accounts(userId, wanted);
   return { caller: { userId, memberships }, accounts };
-}
-
-export async function authenticate(ctx: Context): Promise<CallerWithProfile> {
-  return loadCaller(ctx.deps, await verifyCaller(ctx));
 }

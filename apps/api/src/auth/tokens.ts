@@ -7,6 +7,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 
@@ -18,42 +19,24 @@ export interface TokenService {
   verify(token: string): Promise<UserId>;
   /** Mints an HS256 token (dev sign-in, tests, benchmarks); absent with a JWKS-only setup. */
   sign?(userId: UserId, options?: { expiresInSeconds?: number }): Promise<string>;
+  /** Forgets the tokens verified so far. */
+  clear(): void;
 }
 
-/**
- * Verified tokens, until they expire: the same token arrives on every request of a session, and
- * verifying it again costs more than the rest of a cheap procedure. Bounded; expiry still holds.
- */
-class VerifiedTokens {
-  private readonly entries = new Map<string, { userId: UserId; expiresAtMs: number }>();
-
-  constructor(private readonly max = 10_000) {}
-
-  get(token: string, nowMs: number): UserId | undefined {
-    const entry = this.entries.get(token);
-    if (!entry) return undefined;
-    if (entry.expiresAtMs <= nowMs) {
-      this.entries.delete(token);
-      return undefined;
-    }
-    return entry.userId;
-  }
-
-  set(token: string, userId: UserId, expiresAtMs: number) {
-    if (this.entries.size >= this.max) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(token, { userId, expiresAtMs });
-  }
-}
+/** Verified tokens kept at most; the oldest are dropped first. */
+const VERIFIED_MAX = 10_000;
 
 export function createTokenService(config: Config, now: () => number = Date.now): TokenService {
   const secretText =
     config.AUTH_JWT_SECRET ?? (config.AUTH_MODE === 'dev' ? DEV_SECRET : undefined);
   // A KeyObject made once: given raw bytes, jose would import the key again on every verify.
   const secret = secretText ? createSecretKey(Buffer.from(secretText, 'utf8')) : undefined;
-  const verified = new VerifiedTokens();
+  // Verified tokens, until they expire: the same token arrives on every request of a session, and
+  // verifying it again costs more than the rest of a cheap procedure. Expiry is checked against
+  // `now`, so it holds whatever the cache keeps.
+  const verified = new LRUCache<string, { userId: UserId; expiresAtMs: number }>({
+    max: VERIFIED_MAX,
+  });
   const jwks: JWTVerifyGetKey | undefined = config.AUTH_JWKS_URL
     ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL))
     : undefined;
@@ -74,9 +57,11 @@ export function createTokenService(config: Config, now: () => number = Date.now)
   }
 
   const service: TokenService = {
+    clear: () => verified.clear(),
     async verify(token) {
-      const known = verified.get(token, now());
-      if (known) return known;
+      const known = verified.get(token);
+      if (known && known.expiresAtMs > now()) return known.userId;
+      if (known) verified.delete(token);
       let subject: unknown;
       let expiresAtMs: number;
       try {
@@ -98,7 +83,7 @@ export function createTokenService(config: Config, now: () => number = Date.now)
           details: { rule: checked.error.rule },
         });
       }
-      verified.set(token, checked.value, expiresAtMs);
+      verified.set(token, { userId: checked.value, expiresAtMs });
       return checked.value;
     },
   };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../trpc/context.js';
+import type { AppDeps } from '../platform/deps.js';
 
 const READY_TIMEOUT_MS = 800;
 

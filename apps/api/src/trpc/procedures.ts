@@ -1,21 +1,21 @@
-import {
-  type Action,
-  type Decision,
-  type DenyReason,
-  decide,
-  isNotFoundReason,
-  type Principal,
-  type Scope,
-  type Target,
-} from '@switchboard/identity';
+import type { Action, OrgId, UserId } from '@switchboard/identity';
 import { TRPCError } from '@trpc/server';
-import { authenticate, type Caller, verifyCaller } from '../auth/authenticate.js';
-import { toAppError } from '../error-mapping.js';
-import { AppError, type Reason } from '../errors.js';
+import { z } from 'zod';
+import { type Acting, actingAs, routeIn, type ScopesRead } from '../access/acting.js';
+import { authorize } from '../access/authorize.js';
+import { loadCaller, loadCallerWithAccounts, verifyBearer } from '../auth/authenticate.js';
+import { AppError, notFound } from '../errors.js';
+import { accountById } from '../modules/connections/accounts.repo.js';
+import { accountIdInput } from '../modules/shared.schema.js';
+import { toAppError } from '../platform/error-mapping.js';
 import type { Context } from './context.js';
 import { baseProcedure } from './init.js';
+import { parsed } from './parsed.js';
 
-/** The API's own errors (and database or Composio failures) as TRPCErrors with the right code. */
+/**
+ * The one place errors become tRPC's: the API's own, and database or Composio failures, mapped
+ * by `toAppError` to a code and a reason. Anything else stays INTERNAL.
+ */
 function asTrpcError(cause: unknown): TRPCError | undefined {
   const error = toAppError(cause);
   if (!(error instanceof AppError)) return undefined;
@@ -24,10 +24,10 @@ function asTrpcError(cause: unknown): TRPCError | undefined {
 
 /**
  * A procedure that first works out `prepare`'s additions to the context (who is calling), all
- * in one middleware: each tRPC middleware copies the call's options and context again, which
- * was a tenth of a cheap procedure's CPU. The call is tracked for a shutdown that waits for it,
- * and errors are mapped in one place; in tRPC v11 `next()` never throws, so its result is
- * inspected rather than caught.
+ * in one middleware: each tRPC middleware copies the call's options and context again, a
+ * measurable share of a cheap procedure's CPU. The call is tracked for a shutdown that waits for
+ * it, and errors are mapped here; in tRPC v11 `next()` never throws, so its result is inspected
+ * rather than caught.
  */
 function procedureWith<Added extends object>(prepare: (ctx: Context) => Promise<Added>) {
   return baseProcedure.use(({ ctx, next }) =>
@@ -49,39 +49,89 @@ function procedureWith<Added extends object>(prepare: (ctx: Context) => Promise<
 
 export const publicProcedure = procedureWith(async () => ({}));
 
+/** The caller is known (token verified, memberships read); nothing is authorized yet. */
 export const authedProcedure = procedureWith(async (ctx) => {
-  const principal = await authenticate(ctx);
-  return { principal, userId: principal.userId, memberships: principal.memberships };
+  const principal = await loadCaller(ctx.deps, await verifyBearer(ctx.deps, ctx.authorization));
+  return { principal, userId: principal.userId };
 });
 
 /**
- * The token is checked, the caller not yet read: for procedures that read the caller together
- * with their own data in one round trip (`loadCallerWithAccounts`) once their input is known.
+ * Only the bearer token is verified: for procedures that read the caller together with their
+ * own data in one statement once their input is known, and authorize from that read (the
+ * execution path, {@link scopeAccountsProcedure}).
  */
-export const tokenProcedure = procedureWith(async (ctx) => ({ userId: await verifyCaller(ctx) }));
+export const tokenVerifiedProcedure = procedureWith(async (ctx) => ({
+  userId: await verifyBearer(ctx.deps, ctx.authorization),
+}));
 
-export type AuthedContext = Context & { principal: Caller; userId: Principal['userId'] };
+type NamesOrg = { orgId?: OrgId | undefined } | undefined;
 
-/** A denial as the client sees it: scopes the caller may not see are NOT_FOUND, never FORBIDDEN. */
-const DENIALS: Record<DenyReason, Reason> = {
-  SCOPE_NOT_FOUND: 'NOT_FOUND',
-  ROLE_REQUIRED: 'ROLE_REQUIRED',
-  TOOL_NOT_ALLOWED: 'TOOL_NOT_ALLOWED',
-  WRONG_SCOPE: 'WRONG_SCOPE',
-  NOT_APPLICABLE: 'NOT_APPLICABLE',
-};
-
-export function denial(decision: Extract<Decision, { allowed: false }>): AppError {
-  if (isNotFoundReason(decision.reason)) return new AppError('NOT_FOUND', decision.message);
-  const details: Record<string, unknown> = {};
-  if (decision.requiredRoles) details.requiredRoles = decision.requiredRoles;
-  if (decision.expectedScope) details.expectedScope = decision.expectedScope;
-  return new AppError(DENIALS[decision.reason], decision.message, { details });
+/**
+ * Acting personally, or in the organization the input names: the organization is NOT_FOUND
+ * unless the caller is a member, and `action` is authorized on the scope acted in.
+ */
+export function scopedProcedure<S extends z.ZodType<NamesOrg>>(action: Action, input: S) {
+  return authedProcedure.input(parsed(input)).use(async ({ ctx, input, next }) => {
+    const acting = actingAs(ctx.principal, (input as NamesOrg)?.orgId);
+    authorize(ctx.principal, action, { scope: acting.scope });
+    return next({ ctx: { acting } });
+  });
 }
 
-/** Authorizes one action on one target with identity's `decide`; throws the denial. */
-export function authorize(principal: Principal, action: Action, target: Target): Scope {
-  const decision = decide(principal, action, target);
-  if (!decision.allowed) throw denial(decision);
-  return target.scope;
+/** Acting in the organization the input names, with `action` authorized on it. */
+export function orgProcedure<S extends z.ZodType<{ orgId: OrgId }>>(action: Action, input: S) {
+  return authedProcedure.input(parsed(input)).use(async ({ ctx, input, next }) => {
+    const acting = actingAs(ctx.principal, (input as { orgId: OrgId }).orgId);
+    authorize(ctx.principal, action, { scope: acting.scope });
+    if (!acting.org) throw new AppError('NOT_FOUND', 'Organization was not found');
+    return next({ ctx: { acting, org: acting.org } });
+  });
+}
+
+type NamesToolkit = { toolkit: string; orgId?: OrgId | undefined };
+
+/**
+ * An action on one toolkit in the context the input names (connecting it): the toolkit is routed
+ * to the scope its organization's policy says (rule 4), and `action` authorized there.
+ */
+export function toolkitProcedure<S extends z.ZodType<NamesToolkit>>(action: Action, input: S) {
+  return authedProcedure.input(parsed(input)).use(async ({ ctx, input, next }) => {
+    const { toolkit, orgId } = input as NamesToolkit;
+    const acting: Acting = actingAs(ctx.principal, orgId);
+    const route = routeIn(acting, toolkit);
+    authorize(ctx.principal, action, { scope: route.scope, toolkit, policy: route.policy });
+    return next({ ctx: { acting, route } });
+  });
+}
+
+/**
+ * Procedures on one account of the map: the account is loaded and `action` authorized against
+ * its scope before the handler runs; accounts of other scopes are NOT_FOUND.
+ */
+export function accountProcedure<S extends z.ZodRawShape>(action: Action, shape: S) {
+  return authedProcedure
+    .input(parsed(z.object({ id: accountIdInput, ...shape }).strict()))
+    .use(async ({ ctx, input, next }) => {
+      const account = await accountById(ctx.deps.db, (input as { id: string }).id);
+      if (!account) throw notFound('Connected account');
+      authorize(ctx.principal, action, { scope: account.scope, toolkit: account.toolkit });
+      return next({ ctx: { account } });
+    });
+}
+
+/**
+ * The caller and the accounts of the scopes the input names, read in one statement, with
+ * `action` authorized on each of those scopes before the handler sees any of them.
+ */
+export function scopeAccountsProcedure<S extends z.ZodType>(
+  action: Action,
+  input: S,
+  read: (userId: UserId, input: z.output<S>) => ScopesRead,
+) {
+  return tokenVerifiedProcedure.input(parsed(input)).use(async ({ ctx, input, next }) => {
+    const { scopes, wanted } = read(ctx.userId, input as z.output<S>);
+    const { caller, accounts } = await loadCallerWithAccounts(ctx.deps, ctx.userId, wanted);
+    for (const scope of scopes) authorize(caller, action, { scope });
+    return next({ ctx: { caller, scopes, accounts } });
+  });
 }

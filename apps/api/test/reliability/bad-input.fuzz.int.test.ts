@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRouter } from '../../src/routers/app.router.js';
+import { appRouter } from '../../src/modules/app.router.js';
 import { connect, type Harness, rowCounts, startHarness } from '../harness.js';
 import { rawCall } from '../raw-call.js';
 

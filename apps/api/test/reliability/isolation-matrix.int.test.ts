@@ -1,7 +1,7 @@
 import { databaseKindsUnderTest } from '@switchboard/db/testing';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRouter } from '../../src/routers/app.router.js';
+import { appRouter } from '../../src/modules/app.router.js';
 import { connect, type Harness, startHarness } from '../harness.js';
 import { type RawResponse, rawCall } from '../raw-call.js';
 

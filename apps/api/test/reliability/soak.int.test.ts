@@ -17,8 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenService } from '../../src/auth/tokens.js';
 import { createSwitchboardClient } from '../../src/client.js';
 import { testConfig } from '../../src/config.js';
+import { nodeTuning } from '../../src/platform/node-tuning.js';
 import { seedDemo } from '../../src/seed.js';
-import { productionStartScript } from '../../src/start-script.js';
 import { connect } from '../harness.js';
 
 /**
@@ -78,14 +78,14 @@ describe(`soak: ${SOAK_SECONDS}s of mixed load after at least ${WARM_UP_SECONDS}
       await seeded.close();
       env.DATA_DIR = dataDir;
     }
-    // The API runs as its start script runs it in production (see the README).
-    const start = productionStartScript(env);
+    // The API runs with the settings `pnpm bench` measures it with (docs/performance.md).
+    const start = nodeTuning(kind);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     // One process (tsx as a loader, not its CLI, which would run the server in a child).
     api = spawn(
       process.execPath,
-      [...start.nodeFlags, '--conditions=@switchboard/source', '--import', 'tsx', 'src/main.ts'],
+      [...start.flags, '--conditions=@switchboard/source', '--import', 'tsx', 'src/main.ts'],
       {
         cwd: apiRoot,
         env: {

@@ -7,6 +7,7 @@ import {
   seedDemo,
   testConfig,
 } from '@switchboard/api/server';
+import { createEmulator } from '@switchboard/composio-emulator';
 import {
   createTestDatabase,
   databaseKindsUnderTest,
@@ -41,7 +42,7 @@ const silent = {
 
 /**
  * Everything the console runs against, for one test file: a fresh database (seeded with the
- * Acme demo), the API with its embedded Composio emulator, and the built bundle served with
+ * Acme demo), the Composio emulator with the API pointed at it, and the built bundle served with
  * `/trpc` forwarded to the API — one origin, which is also the API's WEB_ORIGIN.
  */
 export async function startStack(): Promise<Stack> {
@@ -57,7 +58,14 @@ export async function startStack(): Promise<Stack> {
     const web: WebServer = await startWebServer(distDir);
     closers.push(() => web.close());
 
-    const config = testConfig({ WEB_ORIGIN: web.origin });
+    const emulator = await createEmulator({ port: 0, controls: true });
+    closers.push(() => emulator.close());
+
+    const config = testConfig({
+      WEB_ORIGIN: web.origin,
+      COMPOSIO_API_KEY: emulator.apiKey,
+      COMPOSIO_BASE_URL: emulator.url,
+    });
     const runtime: Runtime = await createRuntime(config, { logger: silent, db: database.db });
     closers.push(() => runtime.close());
     await seedDemo(database.db);

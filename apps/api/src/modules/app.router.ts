@@ -1,0 +1,22 @@
+import { router } from '../trpc/init.js';
+import { auditRouter } from './audit/audit.router.js';
+import { connectionsRouter } from './connections/connections.router.js';
+import { devRouter } from './dev/dev.router.js';
+import { meRouter } from './me/me.router.js';
+import { orgsRouter } from './orgs/orgs.router.js';
+import { policiesRouter } from './policies/policies.router.js';
+import { toolkitsRouter } from './toolkits/toolkits.router.js';
+import { toolsRouter } from './tools/tools.router.js';
+
+export const appRouter = router({
+  me: meRouter,
+  orgs: orgsRouter,
+  policies: policiesRouter,
+  toolkits: toolkitsRouter,
+  connections: connectionsRouter,
+  tools: toolsRouter,
+  audit: auditRouter,
+  dev: devRouter,
+});
+
+export type AppRouter = typeof appRouter;

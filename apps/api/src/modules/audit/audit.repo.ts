@@ -1,0 +1,124 @@
+import { type Database, preparedStatement } from '@switchboard/db';
+import type { OrgId, Scope, UserId } from '@switchboard/identity';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { scopeColumns, scopeOfRow } from '../scope-columns.js';
+
+type Db = Kysely<Database>;
+type AuditRow = Selectable<Database['tool_executions']>;
+
+export type Outcome = 'success' | 'tool_error' | 'error' | 'denied';
+
+/** One tool execution attempt (rule 9). Arguments and results are never stored. */
+export interface ExecutionAttempt {
+  executionId: string;
+  actorUserId: UserId;
+  scope: Scope;
+  toolkit: string;
+  tool: string;
+  connectedAccountId: string | null;
+  decision: 'allowed' | 'denied';
+  denyReason: string | null;
+  outcome: Outcome;
+  errorCode: string | null;
+  durationMs: number;
+  startedAt: Date;
+}
+
+const COLUMNS = `execution_id, actor_user_id, scope_kind, scope_user_id, scope_org_id,
+  composio_user_id, toolkit, tool, connected_account_id, decision, deny_reason, outcome,
+  error_code, duration_ms, started_at`;
+
+// Fixed SQL (nothing to build or compile per call): one row, or many as one array per column.
+const INSERT_ATTEMPT_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`);
+const INSERT_ATTEMPTS_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
+  select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+    $14::integer[], $15::timestamptz[])`);
+
+function columnValues(attempt: ExecutionAttempt): unknown[] {
+  const scope = scopeColumns(attempt.scope);
+  return [
+    attempt.executionId,
+    attempt.actorUserId,
+    scope.scope_kind,
+    scope.scope_user_id,
+    scope.scope_org_id,
+    scope.composio_user_id,
+    attempt.toolkit,
+    attempt.tool,
+    attempt.connectedAccountId,
+    attempt.decision,
+    attempt.denyReason,
+    attempt.outcome,
+    attempt.errorCode,
+    Math.max(0, Math.round(attempt.durationMs)),
+    attempt.startedAt,
+  ];
+}
+
+export async function insertAttempt(db: Db, attempt: ExecutionAttempt): Promise<void> {
+  await db.executeQuery(CompiledQuery.raw(INSERT_ATTEMPT_SQL, columnValues(attempt)));
+}
+
+/** Several attempts in one statement: all are written, or none. */
+export async function insertAttempts(db: Db, attempts: readonly ExecutionAttempt[]): Promise<void> {
+  if (attempts.length === 1) return insertAttempt(db, attempts[0] as ExecutionAttempt);
+  const columns: unknown[][] = Array.from({ length: 15 }, () => []);
+  for (const attempt of attempts) {
+    const values = columnValues(attempt);
+    for (let i = 0; i < values.length; i++) (columns[i] as unknown[]).push(values[i]);
+  }
+  await db.executeQuery(CompiledQuery.raw(INSERT_ATTEMPTS_SQL, columns));
+}
+
+export interface AuditEntry extends ExecutionAttempt {
+  id: string;
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    id: String(row.id),
+    executionId: row.execution_id,
+    actorUserId: row.actor_user_id as UserId,
+    scope: scopeOfRow(row),
+    toolkit: row.toolkit,
+    tool: row.tool,
+    connectedAccountId: row.connected_account_id,
+    decision: row.decision as 'allowed' | 'denied',
+    denyReason: row.deny_reason,
+    outcome: row.outcome as Outcome,
+    errorCode: row.error_code,
+    durationMs: row.duration_ms,
+    startedAt: row.started_at,
+  };
+}
+
+export interface AuditQuery {
+  /** An organization's log (admins), or the caller's own executions. */
+  filter: { orgId: OrgId } | { actor: UserId; visibleOrgIds: readonly OrgId[] };
+  toolkit?: string | undefined;
+  outcome?: Outcome | undefined;
+  /** Rows older than this id (newest first). */
+  before?: string | undefined;
+  limit: number;
+}
+
+export async function listAttempts(db: Db, query: AuditQuery): Promise<AuditEntry[]> {
+  let q = db.selectFrom('tool_executions').selectAll().orderBy('id', 'desc').limit(query.limit);
+  const filter = query.filter;
+  if ('orgId' in filter) {
+    q = q.where('scope_org_id', '=', filter.orgId);
+  } else {
+    q = q.where('actor_user_id', '=', filter.actor);
+    q = q.where((eb) =>
+      filter.visibleOrgIds.length > 0
+        ? eb.or([eb('scope_kind', '=', 'user'), eb('scope_org_id', 'in', filter.visibleOrgIds)])
+        : eb('scope_kind', '=', 'user'),
+    );
+  }
+  if (query.toolkit) q = q.where('toolkit', '=', query.toolkit);
+  if (query.outcome) q = q.where('outcome', '=', query.outcome);
+  if (query.before) q = q.where('id', '<', query.before as never);
+  return (await q.execute()).map(toEntry);
+}

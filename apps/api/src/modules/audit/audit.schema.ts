@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { optionalOrgId, scopeOutput, toolkitInput } from '../shared.schema.js';
+
+export const OUTCOMES = ['success', 'tool_error', 'error', 'denied'] as const;
+
+export const auditListInput = z
+  .object({
+    orgId: optionalOrgId,
+    cursor: z
+      .string()
+      .regex(/^\d{1,18}$/, 'is not a cursor from audit.list')
+      .optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    toolkit: toolkitInput.optional(),
+    outcome: z.enum(OUTCOMES).optional(),
+    // Sent by tRPC's infinite-query helpers; the log pages one way, newest first.
+    direction: z.enum(['forward', 'backward']).optional(),
+  })
+  .strict()
+  .optional();
+
+export const auditListOutput = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      executionId: z.string(),
+      actorUserId: z.string(),
+      scope: scopeOutput,
+      toolkit: z.string(),
+      tool: z.string(),
+      connectedAccountId: z.string().nullable(),
+      decision: z.enum(['allowed', 'denied']),
+      denyReason: z.string().nullable(),
+      outcome: z.enum(OUTCOMES),
+      errorCode: z.string().nullable(),
+      durationMs: z.number(),
+      startedAt: z.string(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+export type AuditListInput = z.output<typeof auditListInput>;

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import {
+  checkOrgId,
+  type OrgId,
+  planRoleChange,
+  type RoleChange,
+  type RolePlanFailure,
+  type UserId,
+} from '@switchboard/identity';
+import { AppError, type Reason } from '../../errors.js';
+import type { AppDeps } from '../../platform/deps.js';
+import type { OrgMembership } from '../callers/callers.repo.js';
+import { lockOrganization, membersOf, removeMember, setMemberRole } from './members.repo.js';
+import { getOrganization, insertOrganization } from './orgs.repo.js';
+
+/** An id from the name when none is given: readable, and unlikely to collide. */
+function orgIdFromName(name: string): OrgId {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  const suffix = randomBytes(3).toString('hex');
+  const checked = checkOrgId(slug ? `${slug}-${suffix}` : `org-${suffix}`);
+  if (!checked.ok)
+    throw new AppError('INTERNAL', `Could not derive an organization id from "${name}"`);
+  return checked.value;
+}
+
+/** A new organization, with its creator as owner. */
+export async function createOrganization(
+  deps: AppDeps,
+  creator: UserId,
+  input: { name: string; id?: OrgId | undefined },
+) {
+  const id = input.id ?? orgIdFromName(input.name);
+  const now = deps.now();
+  const created = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await insertOrganization(trx, {
+      id,
+      name: input.name,
+      createdBy: creator,
+      now,
+    });
+    if (inserted) await setMemberRole(trx, id, creator, 'owner', now);
+    return inserted;
+  });
+  if (!created) throw new AppError('ORG_EXISTS', `An organization with id "${id}" already exists`);
+  return { id, name: input.name, role: 'owner' as const, createdAt: now.toISOString() };
+}
+
+/** The organization the caller is a member of (`membership`, already checked). */
+export async function getOrganizationView(deps: AppDeps, membership: OrgMembership) {
+  const org = await getOrganization(deps.db, membership.orgId);
+  if (!org) throw new AppError('NOT_FOUND', 'Organization was not found');
+  return {
+    id: org.id,
+    name: org.name,
+    role: membership.role,
+    createdAt: org.createdAt.toISOString(),
+  };
+}
+
+export async function listMembers(deps: AppDeps, orgId: OrgId) {
+  return memberViews(deps, orgId);
+}
+
+const PLAN_FAILURES: Record<RolePlanFailure, Reason> = {
+  ROLE_REQUIRED: 'ROLE_REQUIRED',
+  LAST_OWNER: 'LAST_OWNER',
+  MEMBER_NOT_FOUND: 'NOT_FOUND',
+  SCOPE_NOT_FOUND: 'NOT_FOUND',
+};
+
+/**
+ * Applies one membership change by `actor`, a member of `orgId`, in one transaction with the
+ * organization's row locked, so two concurrent changes cannot both pass identity's "an owner
+ * remains" rule. Who may make which change is identity's `planRoleChange` (rule 3: admins
+ * manage members, only an owner grants or removes owner and admin).
+ */
+export async function changeMembership(
+  deps: AppDeps,
+  actor: UserId,
+  orgId: OrgId,
+  change: RoleChange,
+) {
+  const now = deps.now();
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await lockOrganization(trx, orgId))) {
+      throw new AppError('NOT_FOUND', 'Organization was not found');
+    }
+    const members = await membersOf(trx, orgId);
+    const plan = planRoleChange(members, actor, change);
+    if (!plan.ok) throw new AppError(PLAN_FAILURES[plan.reason], plan.message);
+    if (change.kind === 'set') {
+      await trx
+        .insertInto('users')
+        .values({ id: change.userId })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      await setMemberRole(trx, orgId, change.userId, change.role, now);
+    } else {
+      await removeMember(trx, orgId, change.userId);
+    }
+  });
+  return memberViews(deps, orgId);
+}
+
+async function memberViews(deps: AppDeps, orgId: OrgId) {
+  const members = await membersOf(deps.db, orgId);
+  return members.map((m) => ({
+    userId: m.userId,
+    displayName: m.displayName,
+    role: m.role,
+    joinedAt: m.joinedAt.toISOString(),
+  }));
+}

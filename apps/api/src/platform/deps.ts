@@ -1,0 +1,124 @@
+import type { ComposioGateway, ToolDefinition } from '@switchboard/composio-gateway';
+import type { Database } from '@switchboard/db';
+import type { Redis } from 'ioredis';
+import { type Kysely, sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
+import { createTokenService, type TokenService } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { AuditWriter } from '../modules/audit/audit-writer.js';
+import { CallerReads } from '../modules/callers/caller-reads.js';
+import { ReconcileState } from '../modules/connections/reconcile.service.js';
+import { ArgumentValidators } from '../modules/tools/arguments.js';
+import { InFlight } from './in-flight.js';
+import {
+  createMemoryQuotas,
+  createRedisQuotas,
+  type ExecutionQuotas,
+  type QuotaLimits,
+} from './rate-limits.js';
+import { createMemoryCache, createRedisCache, type SharedCache } from './shared-cache.js';
+
+const TOOL_LIST_TTL_MS = 5 * 60_000;
+/** Users already provisioned, so provisioning costs one insert per user, not per request. */
+const KNOWN_USERS_MAX = 50_000;
+
+export interface Logger {
+  info(obj: object, message?: string): void;
+  warn(obj: object, message?: string): void;
+  error(obj: object, message?: string): void;
+  debug(obj: object, message?: string): void;
+}
+
+/**
+ * What the app runs on: its connections (database, Composio) and every cache, limiter and
+ * batcher built on them, made once per app by {@link createDeps}. Tests build real ones.
+ */
+export interface AppDeps {
+  config: Config;
+  db: Kysely<Database>;
+  gateway: ComposioGateway;
+  tokens: TokenService;
+  /** Tool executions per user and per organization (rule 10); shared through Redis if set. */
+  quotas: ExecutionQuotas;
+  /** `tools.list` answers from Composio; shared through Redis when it is configured. */
+  toolLists: SharedCache<ToolDefinition[]>;
+  /** Compiled JSON Schema validators of tools' arguments. */
+  argumentValidators: ArgumentValidators;
+  /** When each scope's accounts were last checked against Composio, and the checks running. */
+  reconciles: ReconcileState;
+  /** Users known to exist in this database. */
+  knownUsers: LRUCache<string, true>;
+  now: () => Date;
+  /** Records tool execution attempts (rule 9), committed before the caller is answered. */
+  audit: AuditWriter;
+  /** The caller's memberships (and accounts), read for concurrent requests together. */
+  callers: CallerReads;
+  /** For work outside a request (background reconciliation). */
+  logger: Logger;
+  /** Procedures still running, for a shutdown that loses no audit row. */
+  inFlight: InFlight;
+  /** Checks that the database answers; used by /readyz. */
+  pingDatabase: () => Promise<void>;
+}
+
+export interface DepsParts {
+  db: Kysely<Database>;
+  gateway: ComposioGateway;
+  /** Shared counters and caches across instances; in-process ones without it. */
+  redis?: Redis | undefined;
+  now?: () => Date;
+  logger: Logger;
+}
+
+export interface Platform {
+  deps: AppDeps;
+  /** Drops what the caches hold; the connections themselves are closed by their owner. */
+  close(): void;
+}
+
+/** The one place every cache, limiter, batcher and compiled validator of the app is built. */
+export function createDeps(config: Config, parts: DepsParts): Platform {
+  const { db, redis, logger } = parts;
+  const limits: QuotaLimits = {
+    userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
+    orgPerMinute: config.RATE_LIMIT_ORG_PER_MINUTE,
+  };
+  const toolLists = redis
+    ? createRedisCache<ToolDefinition[]>(redis, {
+        prefix: 'sb:tools:',
+        ttlMs: TOOL_LIST_TTL_MS,
+        onRedisError: (error) => logger.warn({ err: error }, 'Redis failed; tool list not shared'),
+      })
+    : createMemoryCache<ToolDefinition[]>({ ttlMs: TOOL_LIST_TTL_MS });
+  const knownUsers = new LRUCache<string, true>({ max: KNOWN_USERS_MAX });
+  const argumentValidators = new ArgumentValidators();
+  const reconciles = new ReconcileState();
+  const deps: AppDeps = {
+    config,
+    db,
+    gateway: parts.gateway,
+    tokens: createTokenService(config),
+    quotas: redis ? createRedisQuotas(redis, limits) : createMemoryQuotas(limits),
+    toolLists,
+    argumentValidators,
+    reconciles,
+    knownUsers,
+    now: parts.now ?? (() => new Date()),
+    audit: new AuditWriter(db),
+    callers: new CallerReads(db),
+    logger,
+    inFlight: new InFlight(),
+    pingDatabase: async () => {
+      await sql`select 1`.execute(db);
+    },
+  };
+  return {
+    deps,
+    close() {
+      knownUsers.clear();
+      argumentValidators.clear();
+      reconciles.clear();
+      deps.tokens.clear();
+    },
+  };
+}

@@ -23,6 +23,11 @@ export const configSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
+    /** Prefixes every key the API writes to Redis, so instances of one deployment share them. */
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1-64 letters, digits or : . _ -')
+      .default('sb:'),
     COMPOSIO_API_KEY: z.string().min(1).optional(),
     COMPOSIO_BASE_URL: z.url().optional(),
     COMPOSIO_TIMEOUT_MS: positiveInt.default(15_000),

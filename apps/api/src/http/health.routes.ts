@@ -21,17 +21,24 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
   }
 }
 
-/** `/healthz`: the process is up. `/readyz`: its database and Composio answer, within a second. */
+/**
+ * `/healthz`: the process is up. `/readyz`: its database and Composio answer, within a second.
+ * Redis, when configured, is reported but does not make the instance unready: without it, rate
+ * limits fall back to per-instance counters and tool lists to per-instance caches.
+ */
 export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
-    const [database, composio] = await Promise.all([
+    const { pingRedis } = deps;
+    const [database, composio, redis] = await Promise.all([
       check(deps.pingDatabase),
       check(() => deps.gateway.ping()),
+      pingRedis ? check(pingRedis) : undefined,
     ]);
     const ready = database.ok && composio.ok;
-    return reply
-      .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'unavailable', checks: { database, composio } });
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'unavailable',
+      checks: { database, composio, ...(redis ? { redis } : {}) },
+    });
   });
 }

@@ -59,6 +59,8 @@ export interface AppDeps {
   inFlight: InFlight;
   /** Checks that the database answers; used by /readyz. */
   pingDatabase: () => Promise<void>;
+  /** Checks that Redis answers, when it is configured; used by /readyz. */
+  pingRedis: (() => Promise<void>) | undefined;
 }
 
 export interface DepsParts {
@@ -85,7 +87,7 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
   };
   const toolLists = redis
     ? createRedisCache<ToolDefinition[]>(redis, {
-        prefix: 'sb:tools:',
+        prefix: `${config.REDIS_KEY_PREFIX}tools:`,
         ttlMs: TOOL_LIST_TTL_MS,
         onRedisError: (error) => logger.warn({ err: error }, 'Redis failed; tool list not shared'),
       })
@@ -98,7 +100,9 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
     db,
     gateway: parts.gateway,
     tokens: createTokenService(config),
-    quotas: redis ? createRedisQuotas(redis, limits) : createMemoryQuotas(limits),
+    quotas: redis
+      ? createRedisQuotas(redis, limits, `${config.REDIS_KEY_PREFIX}rl`)
+      : createMemoryQuotas(limits),
     toolLists,
     argumentValidators,
     reconciles,
@@ -111,6 +115,11 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
     pingDatabase: async () => {
       await sql`select 1`.execute(db);
     },
+    pingRedis: redis
+      ? async () => {
+          await redis.ping();
+        }
+      : undefined,
   };
   return {
     deps,

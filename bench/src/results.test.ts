@@ -80,6 +80,31 @@ describe('checkTargets', () => {
   });
 });
 
+describe('checkTargets with the unsized API and the limit server', () => {
+  it('holds neither to the per-instance memory target', () => {
+    const withPlain: BenchReport = {
+      ...report,
+      scenarios: {
+        'tools.execute': { ...report.scenarios['tools.execute'], ratioToBaseline: 1.2 } as never,
+        limit: { rps: 5000, p50Ms: 1, p99Ms: 3, errors: 0, peakRssMb: 400, ratioToBaseline: 5 },
+        'plain.tools.execute': {
+          rps: 900,
+          p50Ms: 6,
+          p99Ms: 12,
+          errors: 0,
+          peakRssMb: 330,
+          ratioToBaseline: 0.9,
+        },
+      },
+    };
+    expect(checkTargets(withPlain).at(-1)).toStrictEqual({
+      target: 'peak RSS ≤ 250 MB per API instance',
+      met: true,
+      actual: '240 MB',
+    });
+  });
+});
+
 describe('formatReport', () => {
   it('prints one row per scenario that ran, in the fixed order', () => {
     const lines = formatReport(report, { baseline: { 'server CPU µs/req': '700' } }).split('\n');
@@ -116,6 +141,18 @@ describe('combineRounds', () => {
       peakRssMb: 180,
       ratioToBaseline: 1.2,
     });
+  });
+
+  it('gives executing scenarios their ratio to the limit measured in the same rounds', () => {
+    const combined = combineRounds([
+      { stats: stats(800, 30), peakRssBytes: 0, baselineRps: 1000, limitRps: 2000 },
+      { stats: stats(400, 30), peakRssBytes: 0, baselineRps: 500, limitRps: 1000 },
+      { stats: stats(900, 30), peakRssBytes: 0, baselineRps: 1000, limitRps: 1500 },
+    ]);
+    expect(combined.ratioToLimit).toBe(0.4);
+    expect(
+      combineRounds([{ stats: stats(1, 1), peakRssBytes: 0, baselineRps: 1 }]),
+    ).not.toHaveProperty('ratioToLimit');
   });
 
   it('median of an even count is the mean of the middle two', () => {

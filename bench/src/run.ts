@@ -36,11 +36,13 @@ import {
   type BenchReport,
   checkTargets,
   combineRounds,
+  EXECUTING_SCENARIOS,
   formatReport,
   formatTable,
   type LoadStats,
   loadStats,
   median,
+  PLAIN_SCENARIOS,
   type RoundResult,
   round,
   type ScenarioName,
@@ -63,7 +65,7 @@ const log = (line = '') => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Settings of the API and the layers server that the run does not vary. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+function childEnv(extra: Record<string, string>, tuned = true): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Nothing from the caller's shell may point an instance at another database, Redis or Composio.
   for (const key of Object.keys(env)) {
@@ -74,7 +76,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
       delete env[key];
     }
   }
-  return { ...env, ...TUNED_ENV, TELEMETRY_DISABLED: 'true', ...extra };
+  return { ...env, ...(tuned ? TUNED_ENV : {}), TELEMETRY_DISABLED: 'true', ...extra };
 }
 
 interface Measured {
@@ -245,20 +247,26 @@ class Bench {
   }
 
   private countProbe(name: ScenarioName) {
-    if (name === 'tools.execute' || name === 'two-instances') this.executionsAnswered += 1;
+    if (writesAudit(name)) this.executionsAnswered += 1;
   }
 
   /**
    * One round of one scenario. `baselineRps` is the baseline measured in the same round; the
    * report holds the rounds combined so far (see `combineRounds`).
    */
-  record(name: ScenarioName, measured: Measured, baselineRps: number | undefined) {
+  record(
+    name: ScenarioName,
+    measured: Measured,
+    baselineRps: number | undefined,
+    limitRps?: number | undefined,
+  ) {
     const result = toScenarioResult(measured.stats, measured.peakRssBytes, baselineRps);
     const rounds = this.rounds[name] ?? [];
     rounds.push({
       stats: measured.stats,
       peakRssBytes: measured.peakRssBytes,
       baselineRps,
+      limitRps: EXECUTING_SCENARIOS.includes(name) ? limitRps : undefined,
       serverCpu: measured.serverCpuUsPerRequest,
       emulatorCpu: measured.emulatorCpuUsPerRequest,
       databaseCpu: measured.databaseCpuUsPerRequest,
@@ -279,7 +287,7 @@ class Bench {
     const busy = rounds.flatMap((r) => (r.machineBusy === undefined ? [] : [r.machineBusy]));
     if (busy.length > 0) this.extra[name]['cores busy %'] = median(busy).toFixed(0);
     this.windows[name] = { ...measured.window, requests: measured.run.completed };
-    if (name === 'tools.execute' || name === 'two-instances') {
+    if (writesAudit(name)) {
       this.executionsAnswered += measured.warmupOk + measured.run.ok;
       // A duration-bound run stops with up to `connections` requests in flight, unanswered.
       this.executionsUncounted += this.options.concurrency * (name === 'two-instances' ? 1 : 2);
@@ -300,12 +308,18 @@ class Bench {
   }
 }
 
+/** Scenarios that run tools through Switchboard, each execution leaving an audit row. */
+function writesAudit(name: ScenarioName): boolean {
+  return name === 'tools.execute' || name === 'plain.tools.execute' || name === 'two-instances';
+}
+
 async function startApi(
   name: string,
   options: BenchOptions,
   entry: Entry,
   env: Record<string, string>,
   profileDir: string | undefined,
+  tuned = true,
 ): Promise<{ child: Child; url: string }> {
   const port = await freePort();
   const profile = profileDir
@@ -317,8 +331,8 @@ async function startApi(
       ]
     : [];
   const child = spawnNode(name, {
-    args: [...options.apiNodeFlags, ...profile, ...entry.api],
-    env: childEnv({ ...env, PORT: String(port) }),
+    args: [...(tuned ? options.apiNodeFlags : []), ...profile, ...entry.api],
+    env: childEnv({ ...env, PORT: String(port) }, tuned),
     echo: true,
   });
   const url = `http://127.0.0.1:${port}`;
@@ -482,12 +496,35 @@ async function main(): Promise<number> {
     }),
     echo: true,
   });
+  // The ceiling for any middleman: one forwarding hop, nothing else (servers/limit.ts).
+  const limit = await spawnServer<{ url: string }>('limit', {
+    args: [...entry.loader, join(REPO_ROOT, 'bench/src/servers/limit.ts')],
+    env: childEnv({
+      COMPOSIO_API_KEY: emulator.ready.apiKey,
+      COMPOSIO_BASE_URL: emulator.ready.url,
+    }),
+    echo: true,
+  });
   const profileDir = options.profile ? join(RESULTS_DIR, 'profiles') : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true });
   const apiA = await startApi('api-a', options, entry, apiEnv, profileDir);
-  log(`  emulator ${emulator.ready.url}, baseline ${baseline.ready.url}, api-a ${apiA.url}`);
+  // The API as `pnpm start` runs it, without the process settings, to show what they buy.
+  const wantsPlain = PLAIN_SCENARIOS.some((name) => options.scenarios.includes(name));
+  const apiPlain = wantsPlain
+    ? await startApi('api-plain', options, entry, apiEnv, undefined, false)
+    : undefined;
   log(
-    `  RSS after start: ${[emulator.child, baseline.child, apiA.child]
+    `  emulator ${emulator.ready.url}, baseline ${baseline.ready.url}, limit ${limit.ready.url}, api-a ${apiA.url}` +
+      `${apiPlain ? `, api-plain ${apiPlain.url} (no process settings)` : ''}`,
+  );
+  log(
+    `  RSS after start: ${[
+      emulator.child,
+      baseline.child,
+      limit.child,
+      apiA.child,
+      ...(apiPlain ? [apiPlain.child] : []),
+    ]
       .map((child) => `${child.name} ${round((rssBytes(child.pid) ?? 0) / 1048576, 1)} MB`)
       .join(', ')}; load average ${loadavg()
       .map((n) => n.toFixed(2))
@@ -497,6 +534,7 @@ async function main(): Promise<number> {
 
   const c = options.concurrency;
   let roundBaselineRps: number | undefined;
+  let roundLimitRps: number | undefined;
   const run = async (
     name: ScenarioName,
     spec: Omit<LoadSpec, 'connections'>,
@@ -512,7 +550,8 @@ async function main(): Promise<number> {
       emulator.child,
     );
     if (name === 'baseline') roundBaselineRps = measured.stats.rps;
-    bench.record(name, measured, roundBaselineRps);
+    if (name === 'limit') roundLimitRps = measured.stats.rps;
+    bench.record(name, measured, roundBaselineRps, roundLimitRps);
     return measured;
   };
 
@@ -522,6 +561,12 @@ async function main(): Promise<number> {
       'baseline',
       { urls: [baseline.ready.url], request: baselineRequest(rotation), verifyBody: executedOk },
       [baseline.child],
+      round,
+    );
+    await run(
+      'limit',
+      { urls: [limit.ready.url], request: baselineRequest(rotation), verifyBody: executedOk },
+      [limit.child],
       round,
     );
     const auditBefore = database.sharedAccess ? await countAudit(database) : undefined;
@@ -562,6 +607,24 @@ async function main(): Promise<number> {
       [apiA.child],
       round,
     );
+    if (apiPlain) {
+      await run(
+        'plain.tools.execute',
+        { urls: [apiPlain.url], request: executeRequest(rotation), verifyBody: executedOk },
+        [apiPlain.child],
+        round,
+      );
+      await run(
+        'plain.connections.list',
+        {
+          urls: [apiPlain.url],
+          request: connectionsListRequest(rotation),
+          verifyBody: (b) => b.includes('"connectedAt"'),
+        },
+        [apiPlain.child],
+        round,
+      );
+    }
   }
 
   if (options.scenarios.includes('two-instances')) {
@@ -600,7 +663,12 @@ async function main(): Promise<number> {
           },
         },
       );
-      bench.record('two-instances', measured, bench.report.scenarios.baseline?.rps);
+      bench.record(
+        'two-instances',
+        measured,
+        bench.report.scenarios.baseline?.rps,
+        bench.report.scenarios.limit?.rps,
+      );
       const after = await countAudit(database);
       const written = after.rows - before.rows;
       const successes = after.successes - before.successes;
@@ -626,6 +694,7 @@ async function main(): Promise<number> {
   // Requests cut off at the end of the last run finish first (shutdown does not wait for them).
   await sleep(500);
   await apiA.child.stop();
+  await apiPlain?.child.stop();
   const audit = await countAudit(database);
   if (bench.executionsAnswered > 0) {
     const low = bench.executionsAnswered;

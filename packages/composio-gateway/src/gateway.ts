@@ -4,6 +4,8 @@
  * decides which id to pass. Every method rejects with a `GatewayError` and nothing else.
  */
 
+import { type ConnectedAccountStatus, ConnectedAccountStatuses } from '@composio/core';
+
 /** Why a gateway call failed; stable strings a caller can branch on. */
 export type GatewayReason =
   | 'TOOL_NOT_FOUND'
@@ -31,25 +33,13 @@ export const GATEWAY_REASONS = [
   'TOOL_FAILED',
 ] as const satisfies readonly GatewayReason[];
 
-/** Composio's connected-account lifecycle, unchanged. */
-export type AccountStatus =
-  | 'INITIALIZING'
-  | 'INITIATED'
-  | 'ACTIVE'
-  | 'FAILED'
-  | 'EXPIRED'
-  | 'INACTIVE'
-  | 'REVOKED';
+/** Composio's connected-account lifecycle, as the SDK lists it. */
+export type AccountStatus = ConnectedAccountStatus;
 
-export const ACCOUNT_STATUSES = [
-  'INITIALIZING',
-  'INITIATED',
-  'ACTIVE',
-  'FAILED',
-  'EXPIRED',
-  'INACTIVE',
-  'REVOKED',
-] as const satisfies readonly AccountStatus[];
+export const ACCOUNT_STATUSES = Object.values(ConnectedAccountStatuses) as [
+  AccountStatus,
+  ...AccountStatus[],
+];
 
 export interface Toolkit {
   slug: string;

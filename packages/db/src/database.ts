@@ -16,15 +16,20 @@ export type ScopeKind = 'user' | 'org';
 /** Where an organization connects a toolkit: once for the org, or per person. */
 export type PolicyScope = 'org' | 'user';
 
-/** Composio's connected-account statuses, as Switchboard mirrors them. */
-export type ConnectedAccountStatus =
-  | 'INITIALIZING'
-  | 'INITIATED'
-  | 'ACTIVE'
-  | 'FAILED'
-  | 'EXPIRED'
-  | 'INACTIVE'
-  | 'REVOKED';
+/**
+ * Composio's connected-account statuses, as Switchboard mirrors them: the schema's one list (the
+ * migration that created the column spells out the list of its day; migrations are frozen).
+ */
+export const CONNECTED_ACCOUNT_STATUSES = [
+  'INITIALIZING',
+  'INITIATED',
+  'ACTIVE',
+  'FAILED',
+  'EXPIRED',
+  'INACTIVE',
+  'REVOKED',
+] as const;
+export type ConnectedAccountStatus = (typeof CONNECTED_ACCOUNT_STATUSES)[number];
 
 /** Lifecycle of a connection (authorization) request. */
 export type ConnectionRequestStatus = 'INITIATED' | 'ACTIVE' | 'FAILED' | 'EXPIRED';

@@ -7,6 +7,7 @@ export {
   preparedStatement,
 } from './create-db.js';
 export type * from './database.js';
+export { CONNECTED_ACCOUNT_STATUSES } from './database.js';
 export {
   DbError,
   type DbErrorReason,

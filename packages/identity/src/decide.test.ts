@@ -52,7 +52,7 @@ const setRole = (principal: Principal, orgId: OrgId, role: Role): Principal => (
 
 const outcome = (decision: Decision): string => (decision.allowed ? 'ok' : decision.reason);
 
-describe('decide: DESIGN.md role table', () => {
+describe('decide: docs/design.md role table', () => {
   // The target for each row: connecting and executing name a toolkit (a personal toolkit with no
   // policy in the personal scope; an org toolkit under the default policy in the org scope).
   const personalTarget = (action: Action, scope: Scope): Target => {

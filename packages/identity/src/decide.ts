@@ -83,7 +83,7 @@ export function roleIn(principal: Principal, orgId: OrgId): Role | null {
 }
 
 /**
- * The roles that may perform an action in an org scope, highest first (DESIGN.md rule 3):
+ * The roles that may perform an action in an org scope, highest first (docs/design.md rule 3):
  * reading is viewer+, connecting follows `policy.connectRoles` (default admin+), managing
  * accounts is admin+, executing follows `policy.executeRoles` (default member+), managing
  * members and policies and reading the audit log are admin+. Policy role lists count upwards:
@@ -129,7 +129,7 @@ const notFound = (): Decision =>
   deny('SCOPE_NOT_FOUND', 'SCOPE_NOT_FOUND: no such scope for this caller.');
 
 /**
- * The one authorization decision (DESIGN.md rules 2–4). Pure and deny by default: anything not
+ * The one authorization decision (docs/design.md rules 2–4). Pure and deny by default: anything not
  * explicitly allowed below is denied with a reason.
  *
  * Personal scope: only its owner; any other caller gets `SCOPE_NOT_FOUND`. The owner may do every

@@ -71,7 +71,7 @@ describe('checkUserId', () => {
     expect(checkUserId('alice')).toStrictEqual({ ok: true, value: 'alice' });
   });
 
-  it('any accepted string satisfies every rule of DESIGN.md', () => {
+  it('any accepted string satisfies every rule of docs/design.md', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.stringMatching(/^[A-Za-z0-9._:@-]{0,140}$/)), (raw) => {
         if (!isUserId(raw)) return;

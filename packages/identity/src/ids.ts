@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * A person's stable id (e.g. a database UUID), checked against DESIGN.md rule 1. In a user scope
+ * A person's stable id (e.g. a database UUID), checked against docs/design.md rule 1. In a user scope
  * it is also the Composio user id, unchanged. Obtain one with {@link parseUserId} or
  * {@link userIdSchema}; never cast.
  */

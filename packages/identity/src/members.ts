@@ -49,7 +49,7 @@ function fail(reason: RolePlanFailure, message: string): RolePlan {
 }
 
 /**
- * Plans one membership change of one organization (DESIGN.md rule 3, "manage members"), given
+ * Plans one membership change of one organization (docs/design.md rule 3, "manage members"), given
  * all its members. Returns the complete new member list for the API to apply in one
  * transaction, or why not. Checked in this order:
  *

@@ -25,7 +25,7 @@ const roleListSchema = (fallback: readonly Role[]) =>
 const toolListSchema = z.array(toolSlugSchema).transform((tools) => [...new Set(tools)]);
 
 /**
- * One organization's policy for one toolkit (DESIGN.md rule 4). Only `scope` is required; the
+ * One organization's policy for one toolkit (docs/design.md rule 4). Only `scope` is required; the
  * rest default to the role table's "default policy". Role lists are stored closed upwards (see
  * {@link closeUpward}); tool lists are deduplicated. Unknown keys are stripped.
  *
@@ -91,7 +91,7 @@ export function policyFor(policies: PolicyMap, toolkit: string): ToolkitPolicy |
 }
 
 /**
- * The scope a toolkit lives in for this caller (DESIGN.md rule 4). With an `orgId` and a policy
+ * The scope a toolkit lives in for this caller (docs/design.md rule 4). With an `orgId` and a policy
  * whose `scope` is `org` → that org's scope; in every other case (no org, no policy — toolkits
  * without a policy are personal — or a `user` policy) → the caller's personal scope.
  *

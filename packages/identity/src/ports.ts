@@ -10,7 +10,7 @@ import type { ToolkitPolicy } from './policies.js';
 
 /**
  * A caller's memberships. Read on every request, never cached across requests: a removed member
- * must lose access on the next request (DESIGN.md rule 8).
+ * must lose access on the next request (docs/design.md rule 8).
  */
 export interface MembershipReader {
   membershipsOf(userId: UserId): Promise<Membership[]>;

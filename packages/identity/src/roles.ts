@@ -42,7 +42,7 @@ export function closeUpward(roles: readonly Role[]): Role[] {
 }
 
 /**
- * What a caller asks to do: one action per row of DESIGN.md's role table (the table's first row
+ * What a caller asks to do: one action per row of docs/design.md's role table (the table's first row
  * is split into `connections.read` and `tools.read`; `org.read` is seeing the org at all).
  */
 export const ACTIONS = [

@@ -9,7 +9,7 @@ import {
   userIdSchema,
 } from './ids.js';
 
-/** The owner of connected accounts: a person or an organization (DESIGN.md rule 1). */
+/** The owner of connected accounts: a person or an organization (docs/design.md rule 1). */
 export type Scope = { kind: 'user'; userId: UserId } | { kind: 'org'; orgId: OrgId };
 
 export type ScopeKind = Scope['kind'];

@@ -63,7 +63,7 @@ function describe(account: AccountCandidate): string {
 }
 
 /**
- * Picks the connected account a tool runs with (DESIGN.md rule 5). `accounts` must be ALL the
+ * Picks the connected account a tool runs with (docs/design.md rule 5). `accounts` must be ALL the
  * accounts of ONE scope and ONE toolkit, whatever their status — the list is what "belongs to
  * this scope" means, so an id not in it is not found.
  *

@@ -1,9 +1,14 @@
-import type { Database } from '@switchboard/db';
+import type { ConnectedAccountStatus, Database } from '@switchboard/db';
 import type { AccountStatus, Scope } from '@switchboard/identity';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { scopeColumns, scopeOfRow } from '../scope-columns.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** True when A and B are the same union. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The schema's statuses and identity's are one list: either growing alone fails the typecheck.
+true satisfies Same<ConnectedAccountStatus, AccountStatus>;
 export type AccountRow = Selectable<Database['connected_accounts']>;
 
 /** Switchboard's map entry for one connected account: what isolation rests on (rule 6). */

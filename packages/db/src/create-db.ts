@@ -81,11 +81,10 @@ export function createDb(config: DbConfig = {}): DatabaseHandle {
 
 /**
  * PostgreSQL's default 128 MB of shared buffers live in PGlite's WebAssembly memory, inside the
- * API's own process: on PGlite the API's peak RSS under `pnpm bench` was 435 MB, against about
- * 200 MB on PostgreSQL. PGlite reads its data files through Node's `fs`, so a page that leaves the
- * buffers stays in the kernel's page cache and costs a read, not a disk access; 8 MB hold the hot
- * pages of an embedded database. A `-c` start parameter: `postgresqlconf` would rewrite the data
- * folder's `postgresql.conf`.
+ * API's own process (docs/performance.md has what that cost). PGlite reads its data files through
+ * Node's `fs`, so a page that leaves the buffers stays in the kernel's page cache and costs a
+ * read, not a disk access; 8 MB hold the hot pages of an embedded database. A `-c` start
+ * parameter: `postgresqlconf` would rewrite the data folder's `postgresql.conf`.
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=8MB'];
 
@@ -168,8 +167,8 @@ export function preparedStatement(sql: string): string {
 /**
  * Gives Kysely each result's rows in an array of its own and empties the driver's. Something pg
  * keeps of a finished query can already sit in V8's old generation; while it points at the rows,
- * every row survives each young-generation collection until the next full one. In the listing
- * benchmark this cut full collections to a third and CPU per request by about a quarter.
+ * every row survives each young-generation collection until the next full one (see
+ * docs/performance.md).
  */
 function detachRows(result: pg.QueryResult): pg.QueryResult {
   const rows = result.rows.slice();

@@ -10,10 +10,10 @@ export interface SyncParser<S extends z.ZodType> {
 
 /**
  * A schema for a procedure's `.input()` or `.output()`, checked synchronously. Handed a zod schema,
- * tRPC calls its `parseAsync`, which keeps zod off its compiled fast path for objects: 22 µs
- * against 2.4 µs to check a 14-account listing, and a tenth of `connections.list`'s CPU under
- * load. The same schema, the same ZodError on bad data; none of the API's schemas refines
- * asynchronously (zod's `parse` would throw if one did, and every procedure's tests would fail).
+ * tRPC calls its `parseAsync`, which keeps zod off its compiled fast path for objects (an order of
+ * magnitude slower on a listing's output; docs/performance.md). The same schema, the same
+ * ZodError on bad data; none of the API's schemas refines asynchronously (zod's `parse` would
+ * throw if one did, and every procedure's tests would fail).
  */
 export function parsed<S extends z.ZodType>(schema: S): SyncParser<S> {
   return { schema, parse: (value: unknown) => schema.parse(value) } as SyncParser<S>;

@@ -25,6 +25,7 @@ function attempt(overrides: Partial<ExecutionAttempt> = {}): ExecutionAttempt {
     errorCode: null,
     durationMs: 12.6,
     startedAt: new Date('2026-11-25T10:00:00.123Z'),
+    channel: 'trpc',
     ...overrides,
   };
 }
@@ -61,6 +62,7 @@ describe.each(databaseKindsUnderTest())('audit writer on %s', (kind) => {
               outcome: 'denied',
               errorCode: 'ROLE_REQUIRED',
               connectedAccountId: null,
+              channel: 'mcp',
             },
       ),
     );
@@ -84,6 +86,7 @@ describe.each(databaseKindsUnderTest())('audit writer on %s', (kind) => {
         outcome: a.outcome,
         error_code: a.errorCode,
         duration_ms: 13,
+        channel: a.channel,
       });
       expect(row?.started_at.toISOString()).toBe('2026-11-25T10:00:00.123Z');
     }

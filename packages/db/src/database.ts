@@ -34,6 +34,9 @@ export type ConnectedAccountStatus = (typeof CONNECTED_ACCOUNT_STATUSES)[number]
 /** Lifecycle of a connection (authorization) request. */
 export type ConnectionRequestStatus = 'INITIATED' | 'ACTIVE' | 'FAILED' | 'EXPIRED';
 
+/** The transport an execution attempt came over. */
+export type ExecutionChannel = 'trpc' | 'mcp';
+
 /** Whether an execution attempt passed the policy decision. */
 export type ExecutionDecision = 'allowed' | 'denied';
 
@@ -151,6 +154,8 @@ export interface ToolExecutionsTable extends ScopeColumns {
   error_code: string | null;
   duration_ms: number;
   started_at: DefaultedTimestamp;
+  /** The transport the attempt came over. */
+  channel: Generated<ExecutionChannel>;
 }
 
 /** The Kysely database type: every table Switchboard stores. */

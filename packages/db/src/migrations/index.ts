@@ -6,6 +6,7 @@ import * as createToolkitPolicies from './20261125_1203_create_toolkit_policies.
 import * as createConnectedAccounts from './20261125_1204_create_connected_accounts.js';
 import * as createConnectionRequests from './20261125_1205_create_connection_requests.js';
 import * as createToolExecutions from './20261125_1206_create_tool_executions.js';
+import * as addToolExecutionsChannel from './20261203_1000_add_tool_executions_channel.js';
 
 /**
  * Every migration, by name. Imported statically (not read from a folder) so that the same code
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1204_create_connected_accounts': createConnectedAccounts,
   '20261125_1205_create_connection_requests': createConnectionRequests,
   '20261125_1206_create_tool_executions': createToolExecutions,
+  '20261203_1000_add_tool_executions_channel': addToolExecutionsChannel,
 };

@@ -35,6 +35,7 @@ export const auditListOutput = z.object({
       errorCode: z.string().nullable(),
       durationMs: z.number(),
       startedAt: z.string(),
+      channel: z.enum(['trpc', 'mcp']),
     }),
   ),
   nextCursor: z.string().nullable(),

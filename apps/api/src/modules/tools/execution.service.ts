@@ -15,7 +15,7 @@ import { type Caller, loadCallerWithAccounts } from '../../auth/authenticate.js'
 import { AppError } from '../../errors.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { toAppError } from '../../platform/error-mapping.js';
-import type { ExecutionAttempt } from '../audit/audit.repo.js';
+import type { Channel, ExecutionAttempt } from '../audit/audit.repo.js';
 import { type AccountRecord, updateAccount } from '../connections/accounts.repo.js';
 import { publicScope } from '../scope-columns.js';
 
@@ -23,7 +23,15 @@ export interface ExecuteInput {
   tool: string;
   arguments: Record<string, unknown>;
   orgId?: OrgId | undefined;
+  /** The account to run with, by id (rule 5: it must be the resolved scope's). */
   connectedAccountId?: string | undefined;
+  /** The account to run with, by id or by label (what an agent over MCP names). */
+  account?: string | undefined;
+}
+
+export interface ExecuteOptions {
+  /** The transport the call came over, as the audit row records it. */
+  channel: Channel;
 }
 
 export interface ExecuteOutput {
@@ -56,6 +64,7 @@ export async function executeTool(
   deps: AppDeps,
   userId: UserId,
   input: ExecuteInput,
+  options: ExecuteOptions = { channel: 'trpc' },
 ): Promise<ExecuteOutput> {
   const startedAt = deps.now();
   const started = performance.now();
@@ -82,6 +91,7 @@ export async function executeTool(
           connectedAccountId: account?.id ?? null,
           durationMs: performance.now() - started,
           startedAt,
+          channel: options.channel,
           ...fields,
         })
       : Promise.resolve();
@@ -134,7 +144,7 @@ export async function executeTool(
   const composioUserId = composioUserIdFor(scope);
   const candidates = accounts.filter((candidate) => candidate.composioUserId === composioUserId);
   const selection = selectAccount(candidates, {
-    explicitId: input.connectedAccountId,
+    explicitId: input.connectedAccountId ?? chosenAccount(candidates, input.account),
     pinnedDefaultId: candidates.find((candidate) => candidate.isDefault)?.id ?? null,
     requireExplicitSelection: routed.policy?.requireExplicitSelection ?? false,
     toolkit: tool.toolkit,
@@ -207,6 +217,17 @@ export async function executeTool(
     });
     throw explained;
   }
+}
+
+/** The id of the account named by id or by label; an unknown name is kept, to be NOT_FOUND. */
+function chosenAccount(
+  candidates: readonly AccountRecord[],
+  choice: string | undefined,
+): string | undefined {
+  if (choice === undefined) return undefined;
+  const byId = candidates.find((candidate) => candidate.id === choice);
+  if (byId) return byId.id;
+  return candidates.find((candidate) => candidate.label === choice)?.id ?? choice;
 }
 
 /** The reason the caller will be answered with, as the audit row records it. */

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useMemo, useState } from 'react';
 import { failureCandidates, failureScope, failureToolkit, toFailure } from '../api/errors.ts';
 import { useTRPC } from '../api/trpc.ts';
 import type { Connection, ExecuteResult, Tool } from '../api/types.ts';
+import { Markdown } from '../components/markdown.tsx';
 import { ErrorNotice } from '../components/states.tsx';
 import { returnUrl, useStartConnect } from '../connections/use-connect.ts';
 import { accountName, formatDate, scopeLabel, toolkitLabel } from '../lib/format.ts';
@@ -187,7 +188,7 @@ export function ToolRunner({ tool, orgId }: { tool: Tool; orgId: string | null }
           {inOrg ? `${scopeLabel(tool.scope, orgName)}’s accounts` : 'your personal accounts'}
         </strong>
       </p>
-      {tool.description ? <p>{tool.description}</p> : null}
+      {tool.description ? <Markdown text={tool.description} className="tool-description" /> : null}
 
       <form onSubmit={submit} noValidate>
         <div className="field">

@@ -40,7 +40,15 @@ function renderBlock(block: Block, key: number): ReactNode {
     case 'list': {
       // Items have no identity beyond their place, and the list is rebuilt whole from the text.
       const items = block.items.map((item, index) => <li key={index}>{renderInline(item)}</li>);
-      return block.ordered ? <ol key={key}>{items}</ol> : <ul key={key}>{items}</ul>;
+      return block.ordered ? (
+        <ol key={key} className="markdown-list">
+          {items}
+        </ol>
+      ) : (
+        <ul key={key} className="markdown-list">
+          {items}
+        </ul>
+      );
     }
     case 'code':
       return (

@@ -148,7 +148,7 @@ describe('<Markdown>', () => {
         '<p>See <a href="https://docs.github.com/" target="_blank" rel="noopener noreferrer">the docs</a>.</p></div>',
     );
     expect(html('- one\n- *two*')).toBe(
-      '<div class="markdown"><ul><li>one</li><li><em>two</em></li></ul></div>',
+      '<div class="markdown"><ul class="markdown-list"><li>one</li><li><em>two</em></li></ul></div>',
     );
   });
 

@@ -57,6 +57,8 @@ function RunResult({
 }) {
   const { orgName } = useOrg();
   const account = accounts?.find((a) => a.id === result.connectedAccountId);
+  // A failed tool usually sends `{}` with its error: the error is the answer, not an empty box.
+  const hasData = Object.keys(result.data).length > 0;
   return (
     <section
       className={`result ${result.successful ? 'ok' : 'failed'}`}
@@ -86,10 +88,23 @@ function RunResult({
           </dd>
         </div>
       </dl>
-      {result.error ? <p className="field-error">{result.error}</p> : null}
-      <pre className="json" data-testid="result-data">
-        {JSON.stringify(result.data, null, 2)}
-      </pre>
+      {result.successful ? null : (
+        <div className="notice error compact" data-testid="tool-error">
+          <p className="notice-title">What the tool said</p>
+          <p className="tool-error-text">
+            {result.error || 'It reported a failure without saying why.'}
+          </p>
+        </div>
+      )}
+      {hasData ? (
+        <pre className="json" data-testid="result-data">
+          {JSON.stringify(result.data, null, 2)}
+        </pre>
+      ) : result.successful ? (
+        <p className="muted" data-testid="result-data">
+          The tool returned no data.
+        </p>
+      ) : null}
     </section>
   );
 }

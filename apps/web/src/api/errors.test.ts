@@ -202,6 +202,25 @@ describe('explainFailure', () => {
     expect(
       explain('x', { reason: 'ACCOUNT_INACTIVE', details: { status: 'SOMETHING' } }).message,
     ).toMatch(/^The account is not active\. /);
+    // A pinned default's refusal names only the id: the page's own list says which and why.
+    const accounts = [
+      {
+        id: 'ca_1',
+        label: 'Work',
+        upstreamIdentity: 'bob@work.example',
+        status: 'EXPIRED' as const,
+        statusReason: 'TOKEN_EXPIRED',
+      },
+    ];
+    expect(
+      explain(
+        "ACCOUNT_INACTIVE: The pinned default account 'ca_1' (Work) is EXPIRED; reconnect it or pin another.",
+        { reason: 'ACCOUNT_INACTIVE', details: { connectedAccountId: 'ca_1' } },
+        { accounts },
+      ).message,
+    ).toBe(
+      'Work (bob@work.example) — expired: its sign-in expired. Reconnect it on the Connections page, or choose another account; Switchboard never switches accounts by itself.',
+    );
   });
 
   it('names the fields the tool refused, for INVALID_ARGUMENTS', () => {

@@ -1,5 +1,5 @@
 import { lowestRole } from '@switchboard/identity';
-import { toolkitLabel } from '../lib/format.ts';
+import { accountName, toolkitLabel } from '../lib/format.ts';
 import { humanizeCode, statusWords } from '../lib/status.ts';
 import type { ConnectionStatus, Reason, Role } from './types.ts';
 
@@ -98,6 +98,14 @@ export interface ExplainContext {
   toolkit?: string | undefined;
   /** Where the console calls Switchboard, for "cannot reach". */
   apiUrl?: string;
+  /** Accounts the page has listed, to name one a failure gives only the id of. */
+  accounts?: ReadonlyArray<{
+    id: string;
+    label: string | null;
+    upstreamIdentity: string | null;
+    status: ConnectionStatus;
+    statusReason: string | null;
+  }>;
 }
 
 /**
@@ -189,14 +197,29 @@ const KNOWN_STATUSES: Record<ConnectionStatus, true> = {
   REVOKED: true,
 };
 
-/** "Revoked: the account was deleted at the provider." from ACCOUNT_INACTIVE's details. */
-function accountStatusSentence(failure: ApiFailure): string {
-  const { status, statusReason } = failure.details;
-  if (typeof status !== 'string' || !Object.hasOwn(KNOWN_STATUSES, status)) {
-    return 'The account is not active.';
+/**
+ * "Work (bob@work.example) — revoked: the account was deleted at the provider." from
+ * ACCOUNT_INACTIVE's details, completed from the accounts the page listed: the refusal of a
+ * pinned default names only the account's id.
+ */
+function accountStatusSentence(failure: ApiFailure, ctx: ExplainContext): string {
+  const id = failure.details.connectedAccountId;
+  const listed = typeof id === 'string' ? ctx.accounts?.find((a) => a.id === id) : undefined;
+  const status =
+    typeof failure.details.status === 'string' ? failure.details.status : listed?.status;
+  const reason =
+    typeof failure.details.statusReason === 'string'
+      ? failure.details.statusReason
+      : (listed?.statusReason ?? null);
+  const known = typeof status === 'string' && Object.hasOwn(KNOWN_STATUSES, status);
+  const state = known ? statusWords(status as ConnectionStatus, reason) : null;
+  if (listed) {
+    const name = accountName(listed);
+    return state
+      ? `${name} — ${state.charAt(0).toLowerCase()}${state.slice(1)}.`
+      : `${name} is not active.`;
   }
-  const reason = typeof statusReason === 'string' ? statusReason : null;
-  return `${statusWords(status as ConnectionStatus, reason)}.`;
+  return state ? `${state}.` : 'The account is not active.';
 }
 
 type Explainer = (
@@ -400,9 +423,9 @@ const REASONS: Record<Reason, ReasonWords> = {
   },
   ACCOUNT_INACTIVE: {
     summary: 'account not active',
-    explain: (f) => ({
+    explain: (f, ctx) => ({
       title: 'Account not active',
-      message: `${accountStatusSentence(f)} Reconnect it on the Connections page, or choose another account; Switchboard never switches accounts by itself.`,
+      message: `${accountStatusSentence(f, ctx)} Reconnect it on the Connections page, or choose another account; Switchboard never switches accounts by itself.`,
       tone: 'warning',
     }),
   },

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { explainFailure, isRetryable, toFailure } from '../api/errors.ts';
+import { type ExplainContext, explainFailure, isRetryable, toFailure } from '../api/errors.ts';
 import { apiUrl } from '../api/trpc.ts';
 import { useExplainContext } from '../session/org.tsx';
 
@@ -25,6 +25,7 @@ export function ErrorNotice({
   error,
   title,
   toolkit,
+  accounts,
   onRetry,
   children,
 }: {
@@ -32,12 +33,14 @@ export function ErrorNotice({
   title?: string;
   /** The toolkit the page is about, for failures that do not name one. */
   toolkit?: string;
+  /** Accounts the page listed, to name one a failure gives only the id of. */
+  accounts?: ExplainContext['accounts'];
   onRetry?: () => void;
   children?: ReactNode;
 }) {
   const ctx = useExplainContext();
   const failure = toFailure(error);
-  const explained = explainFailure(failure, { ...ctx, toolkit, apiUrl: apiUrl() });
+  const explained = explainFailure(failure, { ...ctx, toolkit, accounts, apiUrl: apiUrl() });
   const retry = onRetry && isRetryable(failure) ? onRetry : undefined;
   const toneClass = explained.tone === 'guidance' ? 'info' : explained.tone;
   return (

@@ -393,6 +393,7 @@ export function ToolRunner({ tool, orgId }: { tool: Tool; orgId: string | null }
         <ErrorNotice
           error={execute.error}
           toolkit={tool.toolkit}
+          accounts={accounts.data}
           title={
             failure.reason === 'ROLE_REQUIRED'
               ? 'Refused: your role may not run this tool'

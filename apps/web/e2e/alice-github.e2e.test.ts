@@ -39,7 +39,7 @@ describe('alice connects GitHub and runs a tool with it', () => {
     const account = page.getByRole('listitem', { name: 'Work' });
     await account.waitFor();
     expect(await account.textContent()).toContain('alice@example.test');
-    expect(await account.textContent()).toContain('ACTIVE');
+    expect(await account.textContent()).toContain('Active');
     expect(await account.textContent()).toContain('by you');
 
     await page.getByRole('link', { name: 'Tools' }).click();

@@ -69,6 +69,12 @@ describe('bob keeps two Gmail accounts and picks the default', () => {
       state: 'attached',
     });
     expect(await account.inputValue()).toBe('');
+    // Nothing picked: the console says which account will run, and why.
+    await runner
+      .getByTestId('account-choice')
+      .getByText('Switchboard will use Work (bob-work@example.test) — the pinned default.')
+      .waitFor();
+    await screenshot(page, 'tools-account-choice');
     await runner.getByRole('button', { name: 'Run' }).click();
 
     const result = runner.getByRole('region', { name: 'Result' });
@@ -81,7 +87,7 @@ describe('bob keeps two Gmail accounts and picks the default', () => {
     await result.scrollIntoViewIfNeeded();
     await screenshot(page, 'bob-gmail');
   });
-  it('when Acme asks for an explicit choice, offers his accounts and runs the one he picks', async () => {
+  it('when Acme asks for an explicit choice, makes him pick, and runs the one he picks', async () => {
     await stack.as('alice').policies.set.mutate({
       orgId: 'acme',
       toolkit: 'gmail',
@@ -101,10 +107,58 @@ describe('bob keeps two Gmail accounts and picks the default', () => {
     await page.getByRole('checkbox', { name: 'Gmail' }).check();
     await page.getByRole('button', { name: /Get Gmail profile/ }).click();
     const runner = page.getByRole('region', { name: 'Get Gmail profile' });
+
+    // "Switchboard chooses" is not offered: the console says why and asks for a pick.
+    const hint = runner.getByTestId('account-choice');
+    await hint
+      .getByText('Acme’s policy asks you to choose: there are 2 active Gmail accounts')
+      .waitFor();
+    const account = runner.getByLabel('Account');
+    const options = await account
+      .locator('option')
+      .evaluateAll((all) => all.map((o) => o.textContent ?? ''));
+    expect(options.some((text) => text.startsWith('Let Switchboard choose'))).toBe(false);
+    await runner.getByRole('button', { name: 'Run' }).click();
+    await runner.getByText('Choose the account to run with.').waitFor();
+    expect(await runner.getByRole('region', { name: 'Result' }).count()).toBe(0);
+    await screenshot(page, 'tools-must-choose');
+
+    await account.selectOption({ label: 'Personal (bob-personal@example.test)' });
+    await runner.getByRole('button', { name: 'Run' }).click();
+    const result = runner.getByRole('region', { name: 'Result' });
+    await result.waitFor();
+    expect(await result.getByTestId('account-used').textContent()).toContain(
+      'Personal (bob-personal@example.test)',
+    );
+  });
+
+  it('when the policy changed after the page loaded, offers the accounts the API lists', async () => {
+    const { page } = await openWindow(browser);
+    screenshotOnFailure(page, 'bob-gmail-choose');
+    await signIn(page, stack.webUrl, 'bob');
+    // A console that read the policy before it asked for a choice (a stale page).
+    await page.route('**/trpc/**', async (route) => {
+      const response = await route.fetch();
+      const body = await response.text();
+      await route.fulfill({
+        response,
+        body: body.replaceAll(
+          '"requireExplicitSelection":true',
+          '"requireExplicitSelection":false',
+        ),
+      });
+    });
+    await actIn(page, 'acme');
+    await page.getByRole('link', { name: 'Tools' }).click();
+    await page.getByRole('checkbox', { name: 'Gmail' }).check();
+    await page.getByRole('button', { name: /Get Gmail profile/ }).click();
+    const runner = page.getByRole('region', { name: 'Get Gmail profile' });
+    await runner.getByTestId('account-choice').getByText('the most recently connected').waitFor();
     await runner.getByRole('button', { name: 'Run' }).click();
 
     const choose = runner.locator('[role="alert"][data-reason="AMBIGUOUS_ACCOUNT"]');
     await choose.waitFor();
+    expect(await choose.textContent()).toContain('Choose an account below');
     expect(await choose.getByRole('button', { name: /^Run with / }).count()).toBe(2);
     await choose
       .getByRole('button', { name: /^Run with Personal \(bob-personal@example.test\)/ })

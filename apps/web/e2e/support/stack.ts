@@ -30,6 +30,15 @@ export interface Stack {
     userId: string,
     input: { toolkit: string; identity: string; orgId?: string; label?: string },
   ): Promise<string>;
+  /** The provider's side of an account, changed behind Switchboard's back (the emulator's state). */
+  upstream: {
+    /** The account's sign-in expires at the provider. */
+    expire(accountId: string): void;
+    /** The account is deleted at the provider. */
+    remove(accountId: string): void;
+  };
+  /** Stops the API (the web server stays up and keeps forwarding `/trpc` to the closed port). */
+  stopApi(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,7 +80,15 @@ export async function startStack(): Promise<Stack> {
     await seedDemo(database.db);
 
     const app = await buildApp(runtime.deps);
-    closers.push(() => app.close());
+    let apiStopped = false;
+    const stopApi = async () => {
+      if (apiStopped) return;
+      apiStopped = true;
+      await app.close();
+    };
+    closers.push(stopApi);
+    const emulator = runtime.emulator;
+    if (!emulator) throw new Error('the test configuration must embed the Composio emulator');
     await app.listen({ host: '127.0.0.1', port: 0 });
     const apiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     web.setApiUrl(apiUrl);
@@ -110,6 +127,11 @@ export async function startStack(): Promise<Stack> {
         }
         return request.connectedAccountId;
       },
+      upstream: {
+        expire: (accountId) => void emulator.state.expire(accountId),
+        remove: (accountId) => emulator.state.deleteAccount(accountId),
+      },
+      stopApi,
       close,
     };
   } catch (error) {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  EXPLAINED_REASONS,
+  type ExplainContext,
   explainFailure,
   failureCandidates,
   isRetryable,
   isSessionFailure,
+  reasonSummary,
   toFailure,
 } from './errors.ts';
 
@@ -50,8 +53,12 @@ describe('toFailure', () => {
 });
 
 describe('explainFailure', () => {
-  const explain = (message: string, data: Record<string, unknown>) =>
-    explainFailure(toFailure(apiError(message, { httpStatus: 400, ...data })), { orgName });
+  const acme = { id: 'acme', name: 'Acme', role: 'viewer' as const };
+  const explain = (message: string, data: Record<string, unknown>, ctx: ExplainContext = {}) =>
+    explainFailure(toFailure(apiError(message, { httpStatus: 400, ...data })), {
+      orgName,
+      ...ctx,
+    });
 
   it('says which toolkit to connect, and where, for NO_CONNECTED_ACCOUNT', () => {
     expect(
@@ -62,6 +69,7 @@ describe('explainFailure', () => {
     ).toStrictEqual({
       title: 'No connected account',
       message: "There is no active Slack account in Acme's accounts. Connect one to run this tool.",
+      tone: 'warning',
     });
     expect(
       explain('x', {
@@ -73,32 +81,40 @@ describe('explainFailure', () => {
     );
   });
 
-  it('asks to choose for AMBIGUOUS_ACCOUNT and lists the candidates', () => {
-    const error = apiError('x', {
-      httpStatus: 412,
-      reason: 'AMBIGUOUS_ACCOUNT',
-      details: {
-        toolkit: 'gmail',
-        scope: { kind: 'user', id: 'bob' },
-        candidates: [
-          {
-            id: 'ca_1',
-            label: 'Work',
-            upstreamIdentity: 'bob-work@example.test',
-            connectedAt: '2026-01-01T00:00:00.000Z',
-          },
-          {
-            id: 'ca_2',
-            label: null,
-            upstreamIdentity: null,
-            connectedAt: '2026-01-02T00:00:00.000Z',
-          },
-          { label: 'no id, skipped' },
-        ],
+  it('asks to choose for AMBIGUOUS_ACCOUNT, in console words, and lists the candidates', () => {
+    const error = apiError(
+      "AMBIGUOUS_ACCOUNT: 2 ACTIVE accounts for 'gmail' ('ca_1' (Work), 'ca_2'); pass connectedAccountId or pin a default.",
+      {
+        httpStatus: 412,
+        reason: 'AMBIGUOUS_ACCOUNT',
+        details: {
+          toolkit: 'gmail',
+          scope: { kind: 'user', id: 'bob' },
+          candidates: [
+            {
+              id: 'ca_1',
+              label: 'Work',
+              upstreamIdentity: 'bob-work@example.test',
+              connectedAt: '2026-01-01T00:00:00.000Z',
+            },
+            {
+              id: 'ca_2',
+              label: null,
+              upstreamIdentity: null,
+              connectedAt: '2026-01-02T00:00:00.000Z',
+            },
+            { label: 'no id, skipped' },
+          ],
+        },
       },
-    });
+    );
     const failure = toFailure(error);
-    expect(explainFailure(failure).title).toBe('Choose an account');
+    expect(explainFailure(failure)).toStrictEqual({
+      title: 'Choose an account',
+      message:
+        'Your personal accounts include several active Gmail accounts, and the policy asks you to pick one. Choose an account below, or pin a default on the Connections page.',
+      tone: 'warning',
+    });
     expect(failureCandidates(failure)).toStrictEqual([
       {
         id: 'ca_1',
@@ -110,31 +126,118 @@ describe('explainFailure', () => {
     ]);
   });
 
-  it('names the organization for WRONG_SCOPE', () => {
+  it('gives WRONG_SCOPE as guidance naming the organization to act in', () => {
+    expect(
+      explain(
+        'WRONG_SCOPE: slack is connected at the organization level (acme); act in that organization by passing orgId',
+        {
+          reason: 'WRONG_SCOPE',
+          details: { toolkit: 'slack', scope: { kind: 'org', id: 'acme' }, orgIds: ['acme'] },
+        },
+      ),
+    ).toStrictEqual({
+      title: 'Runs with Acme’s accounts',
+      message: 'Slack runs with Acme’s account — act in Acme to use it.',
+      tone: 'guidance',
+    });
     expect(
       explain('x', {
         reason: 'WRONG_SCOPE',
-        details: { toolkit: 'slack', scope: { kind: 'org', id: 'acme' }, orgIds: ['acme'] },
+        details: { toolkit: 'slack', scope: { kind: 'org', id: 'acme' }, orgIds: ['acme', 'gx'] },
       }).message,
-    ).toBe(
-      'Slack is connected at the organization level (Acme). Act in that organization to use it.',
+    ).toBe('Slack runs with the shared accounts of Acme and gx — act in one of them to use it.');
+    // decide()'s own WRONG_SCOPE names only the expected scope: the page supplies the toolkit.
+    expect(
+      explain(
+        'x',
+        { reason: 'WRONG_SCOPE', details: { expectedScope: 'user' } },
+        { toolkit: 'gmail' },
+      ),
+    ).toStrictEqual({
+      title: 'Runs with your own accounts',
+      message: 'Gmail runs with each person’s own accounts — act personally to use it.',
+      tone: 'guidance',
+    });
+  });
+
+  it('names the role needed, and the caller’s own, for ROLE_REQUIRED', () => {
+    const data = {
+      reason: 'ROLE_REQUIRED',
+      details: { requiredRoles: ['owner', 'admin', 'member'] },
+    };
+    const message =
+      "ROLE_REQUIRED: tools.execute in org 'acme' needs one of: owner, admin, member; you are viewer.";
+    expect(explain(message, data, { actingOrg: acme })).toStrictEqual({
+      title: 'Not allowed for your role',
+      message: 'You are viewer in Acme; it needs member or above. Ask an owner or admin.',
+      tone: 'error',
+    });
+    expect(explain(message, data).message).toBe(
+      'Your role in this organization does not allow this; it needs member or above. Ask an owner or admin.',
     );
-    expect(explain('x', { reason: 'WRONG_SCOPE', details: { expectedScope: 'user' } }).title).toBe(
-      'Connected per person',
+    expect(
+      explain('x', { reason: 'ROLE_REQUIRED', details: { requiredRoles: ['owner'] } }).message,
+    ).toContain('it needs an owner');
+    expect(explain('x', { reason: 'ROLE_REQUIRED' }, { actingOrg: acme }).message).toBe(
+      'You are viewer in Acme, and that role does not allow this. Ask an owner or admin.',
     );
   });
 
-  it('lists the roles that may, for ROLE_REQUIRED', () => {
+  it('says an inactive account’s status and why, for ACCOUNT_INACTIVE', () => {
+    expect(
+      explain('Connected account ca_1 no longer exists at Composio', {
+        reason: 'ACCOUNT_INACTIVE',
+        details: {
+          connectedAccountId: 'ca_1',
+          status: 'REVOKED',
+          statusReason: 'DELETED_UPSTREAM',
+        },
+      }),
+    ).toStrictEqual({
+      title: 'Account not active',
+      message:
+        'Revoked: the account was deleted at the provider. Reconnect it on the Connections page, or choose another account; Switchboard never switches accounts by itself.',
+      tone: 'warning',
+    });
+    expect(
+      explain('x', { reason: 'ACCOUNT_INACTIVE', details: { status: 'SOMETHING' } }).message,
+    ).toMatch(/^The account is not active\. /);
+    // A pinned default's refusal names only the id: the page's own list says which and why.
+    const accounts = [
+      {
+        id: 'ca_1',
+        label: 'Work',
+        upstreamIdentity: 'bob@work.example',
+        status: 'EXPIRED' as const,
+        statusReason: 'TOKEN_EXPIRED',
+      },
+    ];
     expect(
       explain(
-        "ROLE_REQUIRED: tools.execute in org 'acme' needs one of: owner, admin, member; you are viewer.",
-        {
-          reason: 'ROLE_REQUIRED',
-          details: { requiredRoles: ['owner', 'admin', 'member'] },
-        },
+        "ACCOUNT_INACTIVE: The pinned default account 'ca_1' (Work) is EXPIRED; reconnect it or pin another.",
+        { reason: 'ACCOUNT_INACTIVE', details: { connectedAccountId: 'ca_1' } },
+        { accounts },
       ).message,
     ).toBe(
-      'Your role in this organization does not allow this; it needs one of: owner, admin, member. Ask an owner or admin.',
+      'Work (bob@work.example) — expired: its sign-in expired. Reconnect it on the Connections page, or choose another account; Switchboard never switches accounts by itself.',
+    );
+  });
+
+  it('names the fields the tool refused, for INVALID_ARGUMENTS', () => {
+    expect(
+      explain('Arguments for SLACK_SEND_MESSAGE do not match its schema: …', {
+        reason: 'INVALID_ARGUMENTS',
+        details: {
+          tool: 'SLACK_SEND_MESSAGE',
+          issues: [
+            { path: 'channel', message: "must have required property 'channel'" },
+            { path: 'count', message: 'must be integer' },
+            { path: 'text', message: 'must NOT have fewer than 1 characters' },
+          ],
+        },
+      }).message,
+    ).toBe(
+      'The tool does not accept these arguments: channel is required; count must be a whole number; text must not be empty.',
     );
   });
 
@@ -153,15 +256,52 @@ describe('explainFailure', () => {
     ).toBe('label: Too big; Bad');
   });
 
-  it('explains a network failure and an unknown reason without inventing one', () => {
-    expect(explainFailure(toFailure(new TypeError('Failed to fetch')))).toStrictEqual({
-      title: 'Cannot reach Switchboard',
-      message: 'The API did not answer: Failed to fetch',
-    });
-    expect(explain('Something new', { reason: 'SOMETHING_NEW' })).toStrictEqual({
+  it('never repeats the server’s message, for any reason', () => {
+    const server = 'SERVER-WORDS: pass connectedAccountId or pin a default, by passing orgId';
+    for (const reason of EXPLAINED_REASONS) {
+      const explained = explain(server, { reason, details: {} });
+      expect(`${explained.title} ${explained.message}`, reason).not.toContain('SERVER-WORDS');
+      expect(`${explained.title} ${explained.message}`, reason).not.toMatch(
+        /connectedAccountId|orgId|passing/,
+      );
+    }
+  });
+
+  it('turns a network failure or a non-JSON answer into "cannot reach", with the API’s address', () => {
+    const apiUrl = 'http://127.0.0.1:5173/trpc';
+    const words = {
+      title: 'Switchboard is not answering',
+      message:
+        'Cannot reach Switchboard at http://127.0.0.1:5173/trpc — is the API running? Try again in a moment.',
+      tone: 'error',
+    };
+    expect(explainFailure(toFailure(new TypeError('Failed to fetch')), { apiUrl })).toStrictEqual(
+      words,
+    );
+    const notJson = Object.assign(
+      new Error("Failed to execute 'json' on 'Response': Unexpected end of JSON input"),
+      { name: 'TRPCClientError', data: undefined },
+    );
+    expect(explainFailure(toFailure(notJson), { apiUrl })).toStrictEqual(words);
+  });
+
+  it('does not show the server’s words for an answer without a reason or a reason it does not know', () => {
+    expect(explainFailure(toFailure(apiError('boom', { httpStatus: 418 })))).toStrictEqual({
       title: 'Request failed',
-      message: 'Something new',
+      message: 'Switchboard answered with an error it did not explain (HTTP 418).',
+      tone: 'error',
     });
+    const unknown = explain('Something new', { reason: 'SOMETHING_NEW' });
+    expect(unknown.title).toBe('Request failed');
+    expect(unknown.message).not.toContain('Something new');
+  });
+});
+
+describe('reasonSummary', () => {
+  it('says an audit row’s error code in a few words', () => {
+    expect(reasonSummary('ROLE_REQUIRED')).toBe('role not allowed');
+    expect(reasonSummary('TOOL_FAILED')).toBe('the tool reported an error');
+    expect(reasonSummary('SOME_FUTURE_CODE')).toBe('some future code');
   });
 });
 

@@ -10,11 +10,18 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
  * origin (Vite proxies it in development; a reverse proxy does in production), and every request
  * carries the current bearer token, read at send time so signing in again needs no new client.
  */
+export const API_PATH = '/trpc';
+
+/** The API's address as the browser calls it, for messages such as "cannot reach …". */
+export function apiUrl(): string {
+  return new URL(API_PATH, window.location.origin).toString();
+}
+
 export function createApiClient(getToken: () => string | null) {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
-        url: '/trpc',
+        url: API_PATH,
         headers() {
           const token = getToken();
           return token ? { authorization: `Bearer ${token}` } : {};

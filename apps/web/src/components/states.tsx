@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { explainFailure, isRetryable, toFailure } from '../api/errors.ts';
-import { useOrgNames } from '../session/org.tsx';
+import { type ExplainContext, explainFailure, isRetryable, toFailure } from '../api/errors.ts';
+import { apiUrl } from '../api/trpc.ts';
+import { useExplainContext } from '../session/org.tsx';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -16,34 +17,41 @@ export function Empty({ children }: { children: ReactNode }) {
 }
 
 /**
- * A failed call in words: the explanation for its reason code, the code itself (what a support
- * request should quote), and whatever actions the caller offers (Retry, Connect…).
+ * A failed call in words: the explanation for its reason code and whatever actions the caller
+ * offers (Retry, Connect, Act in…). A normal routing answer (WRONG_SCOPE) is shown as guidance,
+ * not as an error. The code and request id, what a support request should quote, stay folded.
  */
 export function ErrorNotice({
   error,
   title,
+  toolkit,
+  accounts,
   onRetry,
   children,
 }: {
   error: unknown;
   title?: string;
+  /** The toolkit the page is about, for failures that do not name one. */
+  toolkit?: string;
+  /** Accounts the page listed, to name one a failure gives only the id of. */
+  accounts?: ExplainContext['accounts'];
   onRetry?: () => void;
   children?: ReactNode;
 }) {
-  const orgName = useOrgNames();
+  const ctx = useExplainContext();
   const failure = toFailure(error);
-  const explained = explainFailure(failure, { orgName });
+  const explained = explainFailure(failure, { ...ctx, toolkit, accounts, apiUrl: apiUrl() });
   const retry = onRetry && isRetryable(failure) ? onRetry : undefined;
+  const toneClass = explained.tone === 'guidance' ? 'info' : explained.tone;
   return (
-    <div className="notice error" role="alert" data-reason={failure.reason ?? 'NETWORK'}>
+    <div
+      className={`notice ${toneClass}`}
+      role={explained.tone === 'guidance' ? 'status' : 'alert'}
+      data-reason={failure.reason ?? 'NETWORK'}
+      data-tone={explained.tone}
+    >
       <p className="notice-title">{title ?? explained.title}</p>
       <p>{explained.message}</p>
-      {failure.reason ? (
-        <p className="muted small">
-          Reason: <code>{failure.reason}</code>
-          {failure.message && failure.message !== explained.message ? ` — ${failure.message}` : ''}
-        </p>
-      ) : null}
       {children || retry ? (
         <div className="actions">
           {children}
@@ -53,6 +61,20 @@ export function ErrorNotice({
             </button>
           ) : null}
         </div>
+      ) : null}
+      {failure.reason ? (
+        <details className="support muted small">
+          <summary>Details for support</summary>
+          <p>
+            Code <code>{failure.reason}</code>
+            {failure.requestId ? (
+              <>
+                {' '}
+                · request <code>{failure.requestId}</code>
+              </>
+            ) : null}
+          </p>
+        </details>
       ) : null}
     </div>
   );

@@ -5,15 +5,18 @@ import type { Connection } from '../api/types.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { ErrorNotice } from '../components/states.tsx';
 import { formatDate, toolkitLabel } from '../lib/format.ts';
+import { statusLabel, statusReasonSentence } from '../lib/status.ts';
 import { useOrg } from '../session/org.tsx';
 import { returnUrl, useInvalidateConnections, useReconnect } from './use-connect.ts';
 
 export function StatusBadge({ status }: { status: Connection['status'] }) {
-  return <span className={`badge status-${status.toLowerCase()}`}>{status}</span>;
+  return <span className={`badge status-${status.toLowerCase()}`}>{statusLabel(status)}</span>;
 }
 
 /**
- * One connected account: what it is, whose, and — when the caller may manage it — rename, make
+ * One connected account (listed under its toolkit already, so the card does not repeat it; the
+ * status shows once, in the badge, with its reason below when it is not active): what it is,
+ * whose, and — when the caller may manage it — rename, make
  * default, reconnect, refresh, disable/enable and delete. Destructive actions ask first.
  */
 export function AccountCard({
@@ -68,21 +71,13 @@ export function AccountCard({
         {account.isDefault ? <span className="badge default">Default</span> : null}
         <StatusBadge status={account.status} />
       </div>
+      {!active && account.statusReason ? (
+        <p className="status-reason small">{statusReasonSentence(account.statusReason)}</p>
+      ) : null}
       <dl className="facts">
-        <div>
-          <dt>Toolkit</dt>
-          <dd>{toolkitLabel(account.toolkit)}</dd>
-        </div>
         <div>
           <dt>Signed in as</dt>
           <dd className="identity">{account.upstreamIdentity ?? 'unknown'}</dd>
-        </div>
-        <div>
-          <dt>Status</dt>
-          <dd>
-            {account.status}
-            {!active && account.statusReason ? ` — ${account.statusReason}` : ''}
-          </dd>
         </div>
         <div>
           <dt>Connected</dt>

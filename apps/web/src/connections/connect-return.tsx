@@ -6,6 +6,7 @@ import type { Reason } from '../api/types.ts';
 import { ErrorNotice, Loading, Notice } from '../components/states.tsx';
 import { accountName, toolkitLabel } from '../lib/format.ts';
 import { navigate, useLocation, withParams } from '../lib/router.tsx';
+import { statusReasonSentence } from '../lib/status.ts';
 import { useInvalidateConnections } from './use-connect.ts';
 
 /** Why the API's callback could not settle a request (the `error` query parameter). */
@@ -114,7 +115,11 @@ export function ConnectReturn() {
       </div>
     );
   }
-  const why = statusReason ?? (callbackError ? callbackErrorText(callbackError) : null);
+  const why = statusReason
+    ? statusReasonSentence(statusReason)
+    : callbackError
+      ? callbackErrorText(callbackError)
+      : null;
   return (
     <div className="notice error connect-return" role="alert">
       <p className="notice-title">
@@ -126,7 +131,7 @@ export function ConnectReturn() {
         {status === 'EXPIRED'
           ? 'The consent link was not used in time. Start the connection again.'
           : 'The provider did not grant access (the consent was denied or failed).'}
-        {why ? ` Reason: ${why}.` : ''}
+        {why ? ` ${why}` : ''}
       </p>
       <div className="actions">{dismissButton}</div>
     </div>

@@ -1,12 +1,12 @@
 import { lowestRole, ROLES, roleAtLeast } from '@switchboard/identity';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTRPC } from '../api/trpc.ts';
 import type { OrgMembership, Policy, Role } from '../api/types.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { Empty, ErrorNotice, Loading } from '../components/states.tsx';
 import { formatDate, toolkitLabel } from '../lib/format.ts';
-import { parseToolList } from '../lib/tool-list.ts';
+import { ToolChecklist } from './tool-checklist.tsx';
 
 const minimum = (roles: readonly Role[], fallback: Role): Role => lowestRole(roles) ?? fallback;
 
@@ -52,16 +52,25 @@ function PolicyEditor({
   const [connectMin, setConnectMin] = useState<Role>(minimum(policy?.connectRoles ?? [], 'admin'));
   const [executeMin, setExecuteMin] = useState<Role>(minimum(policy?.executeRoles ?? [], 'member'));
   const [restrict, setRestrict] = useState(policy?.allowTools != null);
-  const [allowText, setAllowText] = useState((policy?.allowTools ?? []).join('\n'));
-  const [denyText, setDenyText] = useState((policy?.denyTools ?? []).join('\n'));
+  const [allowTools, setAllowTools] = useState<string[]>(policy?.allowTools ?? []);
+  const [denyTools, setDenyTools] = useState<string[]>(policy?.denyTools ?? []);
   const [explicit, setExplicit] = useState(policy?.requireExplicitSelection ?? false);
   const [problem, setProblem] = useState<string | null>(null);
   const ids = {
     toolkit: useId(),
     allow: useId(),
-    deny: useId(),
     explicit: useId(),
     scope: useId(),
+  };
+  // The toolkit's catalog, for the allow and deny lists.
+  const catalog = useQuery(
+    trpc.tools.list.queryOptions(toolkit ? { orgId, toolkits: [toolkit], limit: 200 } : skipToken),
+  );
+  const pickToolkit = (next: string) => {
+    setToolkit(next);
+    // Another toolkit's tools mean nothing here.
+    setAllowTools([]);
+    setDenyTools([]);
   };
   const save = useMutation(
     trpc.policies.set.mutationOptions({
@@ -76,22 +85,19 @@ function PolicyEditor({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const allow = parseToolList(allowText);
-    const deny = parseToolList(denyText);
-    const invalid = [...(restrict ? allow.invalid : []), ...deny.invalid];
     if (!toolkit) return setProblem('Choose a toolkit.');
-    if (invalid.length > 0) {
-      return setProblem(`Not tool slugs (A–Z, 0–9 and _): ${invalid.join(', ')}`);
+    if (restrict && allowTools.length === 0) {
+      return setProblem('Choose at least one tool to allow, or allow every tool of the toolkit.');
     }
     setProblem(null);
     save.mutate({
       orgId,
       toolkit,
       scope,
-      connectRoles: [connectMin],
-      executeRoles: [executeMin],
-      allowTools: restrict ? allow.tools : null,
-      denyTools: deny.tools,
+      // Roles gate the organization's own accounts only; a personal toolkit just routes.
+      ...(scope === 'org' ? { connectRoles: [connectMin], executeRoles: [executeMin] } : {}),
+      allowTools: restrict ? allowTools : null,
+      denyTools,
       requireExplicitSelection: explicit,
     });
   };
@@ -106,7 +112,7 @@ function PolicyEditor({
           <select
             id={ids.toolkit}
             value={toolkit}
-            onChange={(event) => setToolkit(event.target.value)}
+            onChange={(event) => pickToolkit(event.target.value)}
           >
             {toolkitChoices.map((choice) => (
               <option key={choice.slug} value={choice.slug}>
@@ -137,10 +143,21 @@ function PolicyEditor({
           Each person’s own
         </label>
       </fieldset>
-      <div className="row">
-        <RoleMinimum label="Who may connect accounts" value={connectMin} onChange={setConnectMin} />
-        <RoleMinimum label="Who may run tools" value={executeMin} onChange={setExecuteMin} />
-      </div>
+      {scope === 'org' ? (
+        <div className="row">
+          <RoleMinimum
+            label="Who may connect accounts"
+            value={connectMin}
+            onChange={setConnectMin}
+          />
+          <RoleMinimum label="Who may run tools" value={executeMin} onChange={setExecuteMin} />
+        </div>
+      ) : (
+        <p className="muted small" data-testid="personal-roles">
+          Everyone connects and runs {toolkit ? toolkitLabel(toolkit) : 'this toolkit'} with their
+          own accounts, so roles do not apply; the tool lists and the account choice still do.
+        </p>
+      )}
       <fieldset>
         <legend>Allowed tools</legend>
         <label className="radio">
@@ -159,31 +176,24 @@ function PolicyEditor({
             checked={restrict}
             onChange={() => setRestrict(true)}
           />
-          Only the tools listed below
+          Only the tools chosen below
         </label>
         {restrict ? (
-          <>
-            <label htmlFor={`${ids.allow}-list`}>Allowed tool slugs (one per line)</label>
-            <textarea
-              id={`${ids.allow}-list`}
-              className="mono"
-              rows={3}
-              value={allowText}
-              onChange={(event) => setAllowText(event.target.value)}
-            />
-          </>
+          <ToolChecklist
+            legend="Tools to allow"
+            catalog={catalog}
+            selected={allowTools}
+            onChange={setAllowTools}
+          />
         ) : null}
       </fieldset>
-      <div className="field">
-        <label htmlFor={ids.deny}>Denied tool slugs (one per line; always wins)</label>
-        <textarea
-          id={ids.deny}
-          className="mono"
-          rows={2}
-          value={denyText}
-          onChange={(event) => setDenyText(event.target.value)}
-        />
-      </div>
+      <ToolChecklist
+        legend="Tools to deny"
+        hint="Never allowed, whatever the list above says."
+        catalog={catalog}
+        selected={denyTools}
+        onChange={setDenyTools}
+      />
       <label className="checkbox" htmlFor={ids.explicit}>
         <input
           id={ids.explicit}
@@ -283,14 +293,23 @@ export function PoliciesSection({ org }: { org: OrgMembership }) {
                   </span>
                 </h3>
                 <dl className="facts">
-                  <div>
-                    <dt>Connect</dt>
-                    <dd>{rolesText(policy.connectRoles)}</dd>
-                  </div>
-                  <div>
-                    <dt>Run tools</dt>
-                    <dd>{rolesText(policy.executeRoles)}</dd>
-                  </div>
+                  {policy.scope === 'org' ? (
+                    <>
+                      <div>
+                        <dt>Connect</dt>
+                        <dd>{rolesText(policy.connectRoles)}</dd>
+                      </div>
+                      <div>
+                        <dt>Run tools</dt>
+                        <dd>{rolesText(policy.executeRoles)}</dd>
+                      </div>
+                    </>
+                  ) : (
+                    <div>
+                      <dt>Who</dt>
+                      <dd>everyone, with their own accounts</dd>
+                    </div>
+                  )}
                   <div>
                     <dt>Tools</dt>
                     <dd>{toolsText(policy)}</dd>

@@ -1,6 +1,7 @@
 import { roleAtLeast } from '@switchboard/identity';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
+import { reasonSummary } from '../api/errors.ts';
 import { useTRPC, useTRPCClient } from '../api/trpc.ts';
 import type { AuditOutcome } from '../api/types.ts';
 import { Cell } from '../components/cell.tsx';
@@ -143,7 +144,12 @@ export function ActivityPage() {
                   <span className={`badge outcome-${item.outcome}`}>
                     {outcomeLabel(item.outcome)}
                   </span>
-                  {item.errorCode ? <span className="muted small"> {item.errorCode}</span> : null}
+                  {item.errorCode ? (
+                    <span className="muted small" title={item.errorCode}>
+                      {' '}
+                      {reasonSummary(item.errorCode)}
+                    </span>
+                  ) : null}
                 </Cell>
                 <Cell label="Time">{Math.round(item.durationMs)} ms</Cell>
               </tr>

@@ -102,7 +102,11 @@ export function ToolsPage() {
                 ) : null}
                 {list.isPending ? <Loading label="Loading tools…" /> : null}
                 {list.isError ? (
-                  <ErrorNotice error={list.error} onRetry={() => void list.refetch()}>
+                  <ErrorNotice
+                    error={list.error}
+                    toolkit={toolkit}
+                    onRetry={() => void list.refetch()}
+                  >
                     <ActInOrgButton error={list.error} />
                   </ErrorNotice>
                 ) : null}

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import type { ExplainContext } from '../api/errors.ts';
 import type { Me, OrgMembership } from '../api/types.ts';
 
 /**
@@ -23,8 +24,12 @@ export function useOrg(): OrgContextValue {
   return value;
 }
 
-/** Org names for error messages; works outside the signed-in shell too. */
-export function useOrgNames(): (orgId: string) => string | undefined {
+/**
+ * What error messages need to know about where the caller stands (org names, the acting
+ * organization and role); works outside the signed-in shell too.
+ */
+export function useExplainContext(): Pick<ExplainContext, 'orgName' | 'actingOrg'> {
   const value = useContext(OrgContext);
-  return value ? value.orgName : () => undefined;
+  if (!value) return {};
+  return { orgName: value.orgName, actingOrg: value.org };
 }

@@ -1,4 +1,5 @@
 import { type ReactNode, useId } from 'react';
+import { InlineMarkdown } from '../components/markdown.tsx';
 import {
   type FormField,
   type FormModel,
@@ -120,7 +121,7 @@ function Field({
       {control}
       {field.description ? (
         <p id={hintId} className="hint">
-          {field.description}
+          <InlineMarkdown text={field.description} />
         </p>
       ) : null}
       {error ? (

@@ -1,10 +1,17 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { skipToken, useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { failureCandidates, failureScope, failureToolkit, toFailure } from '../api/errors.ts';
 import { useTRPC } from '../api/trpc.ts';
 import type { Connection, ExecuteResult, Tool } from '../api/types.ts';
+import { Markdown } from '../components/markdown.tsx';
 import { ErrorNotice } from '../components/states.tsx';
 import { returnUrl, useStartConnect } from '../connections/use-connect.ts';
+import {
+  type AccountChoice,
+  automaticChoiceWords,
+  inactiveDefaultWords,
+  planAccountChoice,
+} from '../lib/account-choice.ts';
 import { accountName, formatDate, scopeLabel, toolkitLabel } from '../lib/format.ts';
 import { hrefFor, Link, useLocation, withParams } from '../lib/router.tsx';
 import {
@@ -18,17 +25,26 @@ import {
 import { useOrg } from '../session/org.tsx';
 import { SchemaFields } from './schema-fields.tsx';
 
-/** For WRONG_SCOPE naming an organization the caller belongs to: a button to act there. */
+/** For WRONG_SCOPE naming organizations the caller belongs to: a button to act in each. */
 export function ActInOrgButton({ error }: { error: unknown }) {
   const { me, orgName, selectOrg } = useOrg();
   const failure = toFailure(error);
   if (failure.reason !== 'WRONG_SCOPE') return null;
   const scope = failureScope(failure);
-  if (scope?.kind !== 'org' || !me.orgs.some((o) => o.id === scope.id)) return null;
+  const named = Array.isArray(failure.details.orgIds)
+    ? failure.details.orgIds.filter((id): id is string => typeof id === 'string')
+    : [];
+  const orgIds = (named.length > 0 ? named : scope?.kind === 'org' ? [scope.id] : []).filter((id) =>
+    me.orgs.some((o) => o.id === id),
+  );
   return (
-    <button type="button" onClick={() => selectOrg(scope.id)}>
-      Act in {orgName(scope.id) ?? scope.id}
-    </button>
+    <>
+      {orgIds.map((id) => (
+        <button key={id} type="button" className="primary" onClick={() => selectOrg(id)}>
+          Act in {orgName(id) ?? id}
+        </button>
+      ))}
+    </>
   );
 }
 
@@ -41,6 +57,8 @@ function RunResult({
 }) {
   const { orgName } = useOrg();
   const account = accounts?.find((a) => a.id === result.connectedAccountId);
+  // A failed tool usually sends `{}` with its error: the error is the answer, not an empty box.
+  const hasData = Object.keys(result.data).length > 0;
   return (
     <section
       className={`result ${result.successful ? 'ok' : 'failed'}`}
@@ -70,12 +88,76 @@ function RunResult({
           </dd>
         </div>
       </dl>
-      {result.error ? <p className="field-error">{result.error}</p> : null}
-      <pre className="json" data-testid="result-data">
-        {JSON.stringify(result.data, null, 2)}
-      </pre>
+      {result.successful ? null : (
+        <div className="notice error compact" data-testid="tool-error">
+          <p className="notice-title">What the tool said</p>
+          <p className="tool-error-text">
+            {result.error || 'It reported a failure without saying why.'}
+          </p>
+        </div>
+      )}
+      {hasData ? (
+        <pre className="json" data-testid="result-data">
+          {JSON.stringify(result.data, null, 2)}
+        </pre>
+      ) : result.successful ? (
+        <p className="muted" data-testid="result-data">
+          The tool returned no data.
+        </p>
+      ) : null}
     </section>
   );
+}
+
+/** Which account a run without a choice uses and why, or why the person must choose. */
+function AccountChoiceHint({
+  choice,
+  picked,
+  toolkit,
+  connectionsHref,
+  orgName,
+}: {
+  choice: AccountChoice | null;
+  picked: boolean;
+  toolkit: string;
+  connectionsHref: string;
+  orgName: string | null;
+}) {
+  if (!choice || (picked && choice.kind !== 'none')) return null;
+  switch (choice.kind) {
+    case 'automatic':
+      return <p className="hint">{automaticChoiceWords(choice)}</p>;
+    case 'must-choose':
+      return (
+        <p className="hint">
+          {orgName ? `${orgName}’s policy` : 'The policy'} asks you to choose: there are{' '}
+          {choice.accounts.length} active {toolkitLabel(toolkit)} accounts here.
+        </p>
+      );
+    case 'inactive-default':
+      return (
+        <div className="notice warning compact" role="status">
+          <p>{inactiveDefaultWords(choice)}</p>
+          <p>
+            {choice.others.length > 0
+              ? 'Choose an account above, or '
+              : 'Reconnect it, or connect another account and '}
+            <Link to={connectionsHref}>pin another default on the Connections page</Link>.
+          </p>
+        </div>
+      );
+    case 'none':
+      return (
+        <p className="hint">
+          {choice.connected > 0
+            ? `None of the ${toolkitLabel(toolkit)} accounts here is active.`
+            : `No ${toolkitLabel(toolkit)} account is connected here yet.`}{' '}
+          <Link to={connectionsHref}>Manage connections</Link>
+        </p>
+      );
+    default:
+      return null;
+  }
 }
 
 /**
@@ -94,6 +176,7 @@ export function ToolRunner({ tool, orgId }: { tool: Tool; orgId: string | null }
   const [raw, setRaw] = useState('{}');
   const [rawError, setRawError] = useState<string | null>(null);
   const [accountId, setAccountId] = useState('');
+  const [accountError, setAccountError] = useState<string | null>(null);
   const headingId = useId();
   const accountSelectId = useId();
   const rawId = useId();
@@ -106,7 +189,18 @@ export function ToolRunner({ tool, orgId }: { tool: Tool; orgId: string | null }
         : { include: 'personal', toolkit: tool.toolkit },
     ),
   );
+  // The acting organization's policy decides whether a choice is required, in either scope.
+  const policies = useQuery(trpc.policies.list.queryOptions(orgId ? { orgId } : skipToken));
+  const policy = policies.data?.find((p) => p.toolkit === tool.toolkit) ?? null;
   const active = (accounts.data ?? []).filter((a) => a.status === 'ACTIVE');
+  const policyKnown = !orgId || !policies.isPending;
+  const choice =
+    accounts.data && policyKnown
+      ? planAccountChoice(accounts.data, {
+          requireExplicitSelection: policy?.requireExplicitSelection ?? false,
+        })
+      : null;
+  const mustChoose = choice?.kind === 'must-choose';
   const execute = useMutation(trpc.tools.execute.mutationOptions());
   const connect = useStartConnect();
 
@@ -127,6 +221,12 @@ export function ToolRunner({ tool, orgId }: { tool: Tool; orgId: string | null }
 
   const run = (chosenAccount = accountId) => {
     const args = currentArguments();
+    if (mustChoose && !chosenAccount) {
+      setAccountError('Choose the account to run with.');
+      document.getElementById(accountSelectId)?.focus();
+      return;
+    }
+    setAccountError(null);
     if (!args) return;
     execute.mutate({
       tool: tool.slug,
@@ -187,17 +287,32 @@ export function ToolRunner({ tool, orgId }: { tool: Tool; orgId: string | null }
           {inOrg ? `${scopeLabel(tool.scope, orgName)}’s accounts` : 'your personal accounts'}
         </strong>
       </p>
-      {tool.description ? <p>{tool.description}</p> : null}
+      {tool.description ? <Markdown text={tool.description} className="tool-description" /> : null}
 
       <form onSubmit={submit} noValidate>
-        <div className="field">
+        <div className={`field${accountError ? ' invalid' : ''}`}>
           <label htmlFor={accountSelectId}>Account</label>
           <select
             id={accountSelectId}
             value={accountId}
-            onChange={(event) => setAccountId(event.target.value)}
+            aria-invalid={accountError ? true : undefined}
+            aria-describedby={`${accountSelectId}-choice`}
+            onChange={(event) => {
+              setAccountId(event.target.value);
+              setAccountError(null);
+            }}
           >
-            <option value="">Default account (Switchboard chooses)</option>
+            {mustChoose ? (
+              <option value="" disabled>
+                Choose an account…
+              </option>
+            ) : (
+              <option value="">
+                {choice?.kind === 'automatic'
+                  ? `Let Switchboard choose (${accountName(choice.account)})`
+                  : 'Let Switchboard choose'}
+              </option>
+            )}
             {active.map((account) => (
               <option key={account.id} value={account.id}>
                 {accountName(account)}
@@ -205,13 +320,21 @@ export function ToolRunner({ tool, orgId }: { tool: Tool; orgId: string | null }
               </option>
             ))}
           </select>
-          {accounts.isSuccess && active.length === 0 ? (
-            <p className="hint">
-              No active {toolkitLabel(tool.toolkit)} account here yet.{' '}
-              <Link to={hrefFor('/connections', { org: orgId })}>Manage connections</Link>
+          <div id={`${accountSelectId}-choice`} data-testid="account-choice">
+            <AccountChoiceHint
+              choice={choice}
+              picked={accountId !== ''}
+              toolkit={tool.toolkit}
+              connectionsHref={hrefFor('/connections', { org: orgId })}
+              orgName={org?.name ?? null}
+            />
+          </div>
+          {accountError ? (
+            <p className="field-error" role="alert">
+              {accountError}
             </p>
           ) : null}
-          {accounts.isError ? <ErrorNotice error={accounts.error} /> : null}
+          {accounts.isError ? <ErrorNotice error={accounts.error} toolkit={tool.toolkit} /> : null}
         </div>
 
         <fieldset className="mode-switch">
@@ -269,6 +392,8 @@ export function ToolRunner({ tool, orgId }: { tool: Tool; orgId: string | null }
       {execute.isError && failure ? (
         <ErrorNotice
           error={execute.error}
+          toolkit={tool.toolkit}
+          accounts={accounts.data}
           title={
             failure.reason === 'ROLE_REQUIRED'
               ? 'Refused: your role may not run this tool'

@@ -49,4 +49,20 @@ describe.each(databaseKindsUnderTest())('connections.list reconciliation on %s',
     expect(status).toBe('EXPIRED');
     expect(await upstreamListings(h)).toBe(2);
   });
+
+  it('connections.refresh of an account deleted at Composio marks it REVOKED, as a listing would', async () => {
+    const dave = h.as('dave');
+    const { id } = await connect(h, 'dave', { toolkit: 'github', identity: 'dave@example.test' });
+    const deleted = await fetch(`${h.emulator.url}/api/v3.1/connected_accounts/${id}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': h.emulator.apiKey },
+    });
+    expect(deleted.ok).toBe(true);
+    expect(await dave.connections.refresh.mutate({ id })).toMatchObject({
+      id,
+      status: 'REVOKED',
+      statusReason: 'DELETED_UPSTREAM',
+    });
+    expect(await dave.connections.get.query({ id })).toMatchObject({ status: 'REVOKED' });
+  });
 });

@@ -103,18 +103,31 @@ export async function updateConnection(
   return reloaded(deps, account.id);
 }
 
-/** Reads the account's state back from Composio into the map. */
+/**
+ * Reads the account's state back from Composio into the map. An account Composio no longer has
+ * was deleted upstream: it stays in the map as REVOKED, as a listing or an execution would mark it.
+ */
 export async function refreshConnection(
   deps: AppDeps,
   account: AccountRecord,
 ): Promise<ConnectionView> {
-  const info = await deps.gateway.getAccount(account.id);
-  await updateAccount(
-    deps.db,
-    account.id,
-    { ...upstreamStatus(info), upstreamIdentity: info.upstreamIdentity },
-    deps.now(),
-  );
+  try {
+    const info = await deps.gateway.getAccount(account.id);
+    await updateAccount(
+      deps.db,
+      account.id,
+      { ...upstreamStatus(info), upstreamIdentity: info.upstreamIdentity },
+      deps.now(),
+    );
+  } catch (error) {
+    if (!(error instanceof GatewayError && error.reason === 'ACCOUNT_NOT_FOUND')) throw error;
+    await updateAccount(
+      deps.db,
+      account.id,
+      { status: 'REVOKED', statusReason: 'DELETED_UPSTREAM' },
+      deps.now(),
+    );
+  }
   return reloaded(deps, account.id);
 }
 

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from './errors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health.routes.js';
+import { registerMcpRoutes } from './mcp/mcp.routes.js';
 import { type AppRouter, appRouter } from './modules/app.router.js';
 import { registerCallbackRoute } from './modules/connections/callback.route.js';
 import type { AppDeps } from './platform/deps.js';
@@ -88,6 +89,7 @@ export async function buildApp(
   registerErrorHandler(app, config.NODE_ENV === 'production');
   registerHealthRoutes(app, deps);
   registerCallbackRoute(app, deps);
+  registerMcpRoutes(app, deps, publicUrl);
   registerTrpcRoute(
     app,
     '/trpc',

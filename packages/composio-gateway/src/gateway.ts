@@ -59,6 +59,11 @@ export interface ToolDefinition {
   version: string | null;
   /** JSON Schema of the tool's arguments. */
   inputParameters: Record<string, unknown>;
+  /**
+   * Composio's tags (`important`, and MCP's hints where Composio has them: `readOnlyHint`,
+   * `destructiveHint`, `idempotentHint`, `openWorldHint`).
+   */
+  tags: string[];
 }
 
 /**

@@ -110,6 +110,7 @@ describe('toToolDefinition', () => {
       description: 'Reads one repo',
       toolkit: 'github',
       version: '20250909_00',
+      tags: ['important'],
       inputParameters: { type: 'object', properties: { repo: { type: 'string' } } },
     });
   });
@@ -124,6 +125,7 @@ describe('toToolDefinition', () => {
       toolkit: 'slack',
       version: null,
       inputParameters: { type: 'object', properties: {} },
+      tags: [],
     });
   });
 });

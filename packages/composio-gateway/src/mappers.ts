@@ -82,6 +82,7 @@ const sdkToolSchema = z.object({
   inputParameters: record.nullish(),
   toolkit: z.object({ slug: z.string().min(1) }).nullish(),
   version: z.string().nullish(),
+  tags: z.array(z.string()).nullish(),
 });
 
 export function toToolDefinition(raw: unknown): ToolDefinition {
@@ -93,6 +94,7 @@ export function toToolDefinition(raw: unknown): ToolDefinition {
     toolkit: (t.toolkit?.slug ?? toolkitFromSlug(t.slug)).toLowerCase(),
     version: t.version && t.version !== 'latest' ? t.version : null,
     inputParameters: t.inputParameters ?? { type: 'object', properties: {} },
+    tags: t.tags ?? [],
   };
 }
 

@@ -42,6 +42,8 @@ export interface AppDeps {
   quotas: ExecutionQuotas;
   /** `tools.list` answers from Composio; shared through Redis when it is configured. */
   toolLists: SharedCache<ToolDefinition[]>;
+  /** Toolkits' display names by slug (`github` → `GitHub`), from Composio's catalog. */
+  toolkitNames: SharedCache<Record<string, string>>;
   /** Compiled JSON Schema validators of tools' arguments. */
   argumentValidators: ArgumentValidators;
   /** When each scope's accounts were last checked against Composio, and the checks running. */
@@ -92,6 +94,7 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
         onRedisError: (error) => logger.warn({ err: error }, 'Redis failed; tool list not shared'),
       })
     : createMemoryCache<ToolDefinition[]>({ ttlMs: TOOL_LIST_TTL_MS });
+  const toolkitNames = createMemoryCache<Record<string, string>>({ ttlMs: TOOL_LIST_TTL_MS });
   const knownUsers = new LRUCache<string, true>({ max: KNOWN_USERS_MAX });
   const argumentValidators = new ArgumentValidators();
   const reconciles = new ReconcileState();
@@ -104,6 +107,7 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
       ? createRedisQuotas(redis, limits, `${config.REDIS_KEY_PREFIX}rl`)
       : createMemoryQuotas(limits),
     toolLists,
+    toolkitNames,
     argumentValidators,
     reconciles,
     knownUsers,

@@ -5,6 +5,7 @@ import { devRouter } from './dev/dev.router.js';
 import { meRouter } from './me/me.router.js';
 import { orgsRouter } from './orgs/orgs.router.js';
 import { policiesRouter } from './policies/policies.router.js';
+import { serverRouter } from './server/server.router.js';
 import { toolkitsRouter } from './toolkits/toolkits.router.js';
 import { toolsRouter } from './tools/tools.router.js';
 
@@ -17,6 +18,7 @@ export const appRouter = router({
   tools: toolsRouter,
   audit: auditRouter,
   dev: devRouter,
+  server: serverRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -70,6 +70,7 @@ const SPECS: Record<string, Spec> = {
   'me.get': { resourceFree: true, input: () => undefined },
   'orgs.create': { resourceFree: true, input: (_t, w) => ({ name: `Matrix ${w.unique()}` }) },
   'toolkits.list': { resourceFree: true, input: () => ({ limit: 5 }) },
+  'server.info': { resourceFree: true, input: () => undefined },
   'dev.signIn': { exempt: 'dev mode only; refused with AUTH_MODE=jwt (operations suite)' },
   'orgs.get': { ownOrg: VIEWER_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
   'orgs.members.list': { ownOrg: VIEWER_UP, input: (t) => org(t, (orgId) => ({ orgId })) },

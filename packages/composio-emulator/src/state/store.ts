@@ -426,6 +426,7 @@ export class EmulatorState {
     const id = newId('ca');
     const account: AccountRecord = {
       id,
+      uuid: newUuid(),
       userId: input.userId,
       toolkit: input.toolkit,
       authConfigId: input.authConfigId,

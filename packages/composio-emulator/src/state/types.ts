@@ -51,6 +51,8 @@ export interface AccountWorld {
 
 export interface AccountRecord {
   id: string;
+  /** Composio's legacy UUID for the account (`deprecated.uuid` of the initiate answer). */
+  uuid: string;
   userId: string;
   toolkit: string;
   authConfigId: string;

@@ -102,6 +102,25 @@ describe('api', () => {
     expect(body.deprecated.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
   });
 
+  it('names the account in camel case on the callback of a legacy initiate', async () => {
+    const { api, app, state } = injectable();
+    const authConfig = state.createAuthConfig({ toolkit: 'github' });
+    const initiated = await api('POST', '/api/v3.1/connected_accounts', {
+      auth_config: { id: authConfig.id },
+      connection: { user_id: 'alice', callback_url: 'https://app.test/cb' },
+    });
+    const { id, redirect_url } = initiated.json();
+    const consent = await app.inject({
+      method: 'POST',
+      url: new URL(redirect_url).pathname,
+      payload: 'decision=approve',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(consent.headers.location).toBe(
+      `https://app.test/cb?status=success&connectedAccountId=${id}&appName=github`,
+    );
+  });
+
   it('does not flag initiate for custom auth configs', async () => {
     const { api } = injectable({ legacyInitiate: 'retired' });
     const created = await api('POST', '/api/v3.1/auth_configs', {

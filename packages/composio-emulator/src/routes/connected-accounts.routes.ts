@@ -155,6 +155,7 @@ export function connectedAccountsRoutes(app: FastifyInstance, deps: RouteDeps): 
           userId: connection.user_id ?? 'default',
           callbackUrl: connection.callback_url ?? null,
           alias: connection.alias ?? null,
+          startedBy: 'initiate',
         },
         publicUrlOf(state, request),
       );

@@ -13,7 +13,8 @@ interface ConsentForm {
 
 /**
  * The page a link's `redirect_url` opens: approve (as a chosen upstream identity) or deny, then
- * back to the callback with `status=success|failed&connected_account_id=…`.
+ * back to the callback with `status=success|failed&connected_account_id=…` (after the legacy
+ * initiate: `status=…&connectedAccountId=…&appName=<toolkit>`).
  */
 export function consentRoutes(app: FastifyInstance, { state }: RouteDeps): void {
   const html = (reply: FastifyReply, status: number, body: string) =>
@@ -95,7 +96,14 @@ export function consentRoutes(app: FastifyInstance, { state }: RouteDeps): void 
       if (callbackUrl) {
         const target = new URL(callbackUrl);
         target.searchParams.set('status', status);
-        target.searchParams.set('connected_account_id', account.id);
+        // Composio names the account in snake case after a link, in camel case (with the
+        // toolkit as `appName`) after the legacy initiate; its OpenAPI description is silent.
+        if (account.startedBy === 'initiate') {
+          target.searchParams.set('connectedAccountId', account.id);
+          target.searchParams.set('appName', account.toolkit);
+        } else {
+          target.searchParams.set('connected_account_id', account.id);
+        }
         return reply.redirect(target.toString(), 302);
       }
       return html(

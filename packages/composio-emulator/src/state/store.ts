@@ -152,6 +152,7 @@ export class EmulatorState {
       userId: string;
       callbackUrl?: string | null;
       alias?: string | null;
+      startedBy?: AccountRecord['startedBy'];
     },
     publicUrl: string,
   ): { account: AccountRecord; redirectUrl: string } {
@@ -172,6 +173,7 @@ export class EmulatorState {
       now,
     });
     account.callbackUrl = input.callbackUrl ?? null;
+    account.startedBy = input.startedBy ?? 'link';
     return { account, redirectUrl: this.openLink(account, publicUrl) };
   }
 
@@ -444,6 +446,7 @@ export class EmulatorState {
       seq: this.sequence,
       link: null,
       callbackUrl: null,
+      startedBy: 'link',
       world: {},
     };
     this.accounts.set(id, account);

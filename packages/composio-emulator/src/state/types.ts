@@ -77,6 +77,11 @@ export interface AccountRecord {
   link: LinkRecord | null;
   /** The callback of the last link or refresh; a refresh without one reuses it. */
   callbackUrl: string | null;
+  /**
+   * The call that started the connection: `link` (`POST /connected_accounts/link`, and seeding)
+   * or the legacy `initiate` (`POST /connected_accounts`). The callback's query names differ.
+   */
+  startedBy: 'link' | 'initiate';
   world: AccountWorld;
 }
 

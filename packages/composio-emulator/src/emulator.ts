@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { EmulatorError, type EmulatorErrorReason, ERROR_TABLE, errorBody } from './errors.js';
+import { isObserved, notifyExchange } from './exchanges.js';
 import { authConfigsRoutes } from './routes/auth-configs.routes.js';
 import { connectedAccountsRoutes } from './routes/connected-accounts.routes.js';
 import { consentRoutes } from './routes/consent.routes.js';
@@ -96,7 +97,10 @@ export function buildEmulatorApp(options: EmulatorAppOptions = {}): FastifyInsta
     else parseJson(request, text, done);
   });
 
-  registerRequestLog(app, state);
+  // Requests whose status and body an injected fault wrote, by fault id.
+  const faulted = new WeakMap<FastifyRequest, string>();
+  registerRequestLog(app, state, faulted);
+  registerExchangeObservers(app, faulted);
 
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith(`${API}/`)) return;
@@ -195,7 +199,11 @@ const CONTROL_PREFIX = '/_emulator';
  * Logs every request (except the controls) and applies injected faults: latency, a canned
  * status with `retry-after`, or a dropped socket.
  */
-function registerRequestLog(app: FastifyInstance, state: EmulatorState): void {
+function registerRequestLog(
+  app: FastifyInstance,
+  state: EmulatorState,
+  faulted: WeakMap<FastifyRequest, string>,
+): void {
   const started = new WeakMap<FastifyRequest, { entry: RequestLogEntry; at: number }>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -228,6 +236,7 @@ function registerRequestLog(app: FastifyInstance, state: EmulatorState): void {
       return reply;
     }
     if (fault.status !== undefined) {
+      faulted.set(request, fault.id);
       if (fault.retryAfterSeconds !== undefined) {
         reply.header('retry-after', String(fault.retryAfterSeconds));
       }
@@ -253,6 +262,33 @@ function registerRequestLog(app: FastifyInstance, state: EmulatorState): void {
     if (!log) return;
     log.entry.status = reply.statusCode;
     log.entry.durationMs = performance.now() - log.at;
+  });
+}
+
+/** Hands every response to the observers of `observeExchanges`, when there are any. */
+function registerExchangeObservers(
+  app: FastifyInstance,
+  faulted: WeakMap<FastifyRequest, string>,
+): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!isObserved()) return payload;
+    notifyExchange({
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url ?? null,
+      requestHeaders: request.headers,
+      requestBody: request.body,
+      status: reply.statusCode,
+      responseHeaders: reply.getHeaders(),
+      body:
+        typeof payload === 'string'
+          ? payload
+          : Buffer.isBuffer(payload)
+            ? payload.toString('utf8')
+            : '',
+      injectedFault: faulted.get(request) ?? null,
+    });
+    return payload;
   });
 }
 

@@ -11,6 +11,7 @@ export {
   type RunningEmulator,
 } from './emulator.js';
 export { type ComposioErrorBody, EmulatorError, type EmulatorErrorReason } from './errors.js';
+export { type Exchange, type ExchangeObserver, observeExchanges } from './exchanges.js';
 export {
   DEFAULT_LINK_TTL_MS,
   EmulatorState,

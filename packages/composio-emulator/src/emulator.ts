@@ -11,6 +11,7 @@ import { controlsRoutes } from './routes/controls.routes.js';
 import { API, flatQuery, type RouteDeps } from './routes/shared.js';
 import { toolkitsRoutes } from './routes/toolkits.routes.js';
 import { toolsRoutes } from './routes/tools.routes.js';
+import { createStateSaver, loadStateFile } from './state/persist.js';
 import { EmulatorState } from './state/store.js';
 import type { RequestLogEntry } from './state/types.js';
 
@@ -42,6 +43,13 @@ export interface EmulatorOptions {
    * SDK maps it to `ComposioConnectedAccountNotFoundError`) or 1812 (what the live service sends).
    */
   foreignAccountErrorCode?: 1803 | 1812;
+  /**
+   * A JSON file that keeps the auth configs, accounts (with their upstream data) and consent
+   * links across restarts: read at start when it exists, written (debounced, atomically) after
+   * every request that may change them, and on close. Absent (the default), state is in memory
+   * only, as tests want it.
+   */
+  stateFile?: string;
 }
 
 export interface EmulatorAppOptions extends EmulatorOptions {
@@ -158,6 +166,8 @@ export function buildEmulatorApp(options: EmulatorAppOptions = {}): FastifyInsta
   consentRoutes(app, deps);
   if (options.controls) controlsRoutes(app, deps);
 
+  if (options.stateFile) persist(app, state, options.stateFile);
+
   app.decorate('emulatorState', state);
   return app;
 }
@@ -182,6 +192,18 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     state,
     close: () => app.close(),
   };
+}
+
+/** Loads the state file and writes it after every request that may have changed the state. */
+function persist(app: FastifyInstance, state: EmulatorState, file: string): void {
+  loadStateFile(state, file);
+  const saver = createStateSaver(state, file, (error) =>
+    app.log.error({ err: error, file }, 'could not write the emulator state file'),
+  );
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') saver.schedule();
+  });
+  app.addHook('onClose', () => saver.flush());
 }
 
 function statusOf(reason: EmulatorErrorReason): number {

@@ -17,6 +17,7 @@ export {
   EmulatorState,
   type SeedAccountInput,
   type StateOptions,
+  type StateSnapshot,
 } from './state/store.js';
 export type {
   AccountRecord,

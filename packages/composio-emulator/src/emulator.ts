@@ -50,6 +50,11 @@ export interface EmulatorOptions {
    * only, as tests want it.
    */
   stateFile?: string;
+  /**
+   * Names the scope on the consent page: given a Composio user id (`org_acme`, `u_42`), the
+   * organization's or person's display name, or undefined to show the id.
+   */
+  displayName?: (composioUserId: string) => string | undefined;
 }
 
 export interface EmulatorAppOptions extends EmulatorOptions {
@@ -86,6 +91,7 @@ export function buildEmulatorApp(options: EmulatorAppOptions = {}): FastifyInsta
     state,
     execute: { foreignAccountErrorCode: options.foreignAccountErrorCode ?? 1803 },
     legacyInitiate: options.legacyInitiate ?? 'deprecated',
+    displayName: options.displayName,
   };
 
   const app = Fastify({

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { normalizeIdentity } from '../catalog/identity.js';
 import { findToolkit } from '../catalog/toolkits.js';
-import { consentPage, messagePage } from '../consent/page.js';
+import { consentPage, FAVICON_SVG, messagePage } from '../consent/page.js';
 import type { ConsentTarget } from '../state/store.js';
 import type { RouteDeps } from './shared.js';
 
@@ -16,7 +16,7 @@ interface ConsentForm {
  * back to the callback with `status=success|failed&connected_account_id=…` (after the legacy
  * initiate: `status=…&connectedAccountId=…&appName=<toolkit>`).
  */
-export function consentRoutes(app: FastifyInstance, { state }: RouteDeps): void {
+export function consentRoutes(app: FastifyInstance, { state, displayName }: RouteDeps): void {
   const html = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').send(body);
 
@@ -49,6 +49,10 @@ export function consentRoutes(app: FastifyInstance, { state }: RouteDeps): void 
     }
   };
 
+  app.get('/favicon.ico', async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG),
+  );
+
   app.get<{ Params: { token: string } }>('/consent/:token', async (request, reply) => {
     const target = state.consentTarget(request.params.token);
     if (target.kind !== 'pending') return unusable(reply, target);
@@ -60,6 +64,7 @@ export function consentRoutes(app: FastifyInstance, { state }: RouteDeps): void 
         toolkitName: findToolkit(account.toolkit)?.name ?? account.toolkit,
         toolkitSlug: account.toolkit,
         userId: account.userId,
+        displayName: displayName?.(account.userId),
         accountId: account.id,
         alias: account.alias,
         suggestions: target.suggestions,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
@@ -22,3 +23,16 @@ export function packageTestConfig(name: string, overrides: ViteUserConfig['test'
     },
   });
 }
+
+const contract = (file: string) =>
+  fileURLToPath(new URL(`./packages/composio-emulator/test/contract/${file}`, import.meta.url));
+
+/**
+ * The emulator's OpenAPI contract check, for the packages whose tests run emulators: every
+ * response an emulator sends is held to Composio's published description, and a mismatch fails
+ * the test (packages/composio-emulator/README.md). Spread into `packageTestConfig`'s overrides.
+ */
+export const contractCheck = {
+  setupFiles: [contract('setup.ts')],
+  globalSetup: [contract('global-setup.ts')],
+};

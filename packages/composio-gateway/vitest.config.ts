@@ -1,3 +1,3 @@
-import { packageTestConfig } from '../../vitest.shared.ts';
+import { contractCheck, packageTestConfig } from '../../vitest.shared.ts';
 
-export default packageTestConfig('composio-gateway');
+export default packageTestConfig('composio-gateway', { ...contractCheck });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { EmulatorError, type EmulatorErrorReason, ERROR_TABLE, errorBody } from './errors.js';
+import { isObserved, notifyExchange } from './exchanges.js';
 import { authConfigsRoutes } from './routes/auth-configs.routes.js';
 import { connectedAccountsRoutes } from './routes/connected-accounts.routes.js';
 import { consentRoutes } from './routes/consent.routes.js';
@@ -10,6 +11,7 @@ import { controlsRoutes } from './routes/controls.routes.js';
 import { API, flatQuery, type RouteDeps } from './routes/shared.js';
 import { toolkitsRoutes } from './routes/toolkits.routes.js';
 import { toolsRoutes } from './routes/tools.routes.js';
+import { createStateSaver, loadStateFile } from './state/persist.js';
 import { EmulatorState } from './state/store.js';
 import type { RequestLogEntry } from './state/types.js';
 
@@ -41,6 +43,18 @@ export interface EmulatorOptions {
    * SDK maps it to `ComposioConnectedAccountNotFoundError`) or 1812 (what the live service sends).
    */
   foreignAccountErrorCode?: 1803 | 1812;
+  /**
+   * A JSON file that keeps the auth configs, accounts (with their upstream data) and consent
+   * links across restarts: read at start when it exists, written (debounced, atomically) after
+   * every request that may change them, and on close. Absent (the default), state is in memory
+   * only, as tests want it.
+   */
+  stateFile?: string;
+  /**
+   * Names the scope on the consent page: given a Composio user id (`org_acme`, `u_42`), the
+   * organization's or person's display name, or undefined to show the id.
+   */
+  displayName?: (composioUserId: string) => string | undefined;
 }
 
 export interface EmulatorAppOptions extends EmulatorOptions {
@@ -77,6 +91,7 @@ export function buildEmulatorApp(options: EmulatorAppOptions = {}): FastifyInsta
     state,
     execute: { foreignAccountErrorCode: options.foreignAccountErrorCode ?? 1803 },
     legacyInitiate: options.legacyInitiate ?? 'deprecated',
+    displayName: options.displayName,
   };
 
   const app = Fastify({
@@ -96,7 +111,10 @@ export function buildEmulatorApp(options: EmulatorAppOptions = {}): FastifyInsta
     else parseJson(request, text, done);
   });
 
-  registerRequestLog(app, state);
+  // Requests whose status and body an injected fault wrote, by fault id.
+  const faulted = new WeakMap<FastifyRequest, string>();
+  registerRequestLog(app, state, faulted);
+  registerExchangeObservers(app, faulted);
 
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith(`${API}/`)) return;
@@ -154,6 +172,8 @@ export function buildEmulatorApp(options: EmulatorAppOptions = {}): FastifyInsta
   consentRoutes(app, deps);
   if (options.controls) controlsRoutes(app, deps);
 
+  if (options.stateFile) persist(app, state, options.stateFile);
+
   app.decorate('emulatorState', state);
   return app;
 }
@@ -180,6 +200,18 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   };
 }
 
+/** Loads the state file and writes it after every request that may have changed the state. */
+function persist(app: FastifyInstance, state: EmulatorState, file: string): void {
+  loadStateFile(state, file);
+  const saver = createStateSaver(state, file, (error) =>
+    app.log.error({ err: error, file }, 'could not write the emulator state file'),
+  );
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') saver.schedule();
+  });
+  app.addHook('onClose', () => saver.flush());
+}
+
 function statusOf(reason: EmulatorErrorReason): number {
   return ERROR_TABLE[reason].status;
 }
@@ -195,7 +227,11 @@ const CONTROL_PREFIX = '/_emulator';
  * Logs every request (except the controls) and applies injected faults: latency, a canned
  * status with `retry-after`, or a dropped socket.
  */
-function registerRequestLog(app: FastifyInstance, state: EmulatorState): void {
+function registerRequestLog(
+  app: FastifyInstance,
+  state: EmulatorState,
+  faulted: WeakMap<FastifyRequest, string>,
+): void {
   const started = new WeakMap<FastifyRequest, { entry: RequestLogEntry; at: number }>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -228,6 +264,7 @@ function registerRequestLog(app: FastifyInstance, state: EmulatorState): void {
       return reply;
     }
     if (fault.status !== undefined) {
+      faulted.set(request, fault.id);
       if (fault.retryAfterSeconds !== undefined) {
         reply.header('retry-after', String(fault.retryAfterSeconds));
       }
@@ -253,6 +290,33 @@ function registerRequestLog(app: FastifyInstance, state: EmulatorState): void {
     if (!log) return;
     log.entry.status = reply.statusCode;
     log.entry.durationMs = performance.now() - log.at;
+  });
+}
+
+/** Hands every response to the observers of `observeExchanges`, when there are any. */
+function registerExchangeObservers(
+  app: FastifyInstance,
+  faulted: WeakMap<FastifyRequest, string>,
+): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!isObserved()) return payload;
+    notifyExchange({
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url ?? null,
+      requestHeaders: request.headers,
+      requestBody: request.body,
+      status: reply.statusCode,
+      responseHeaders: reply.getHeaders(),
+      body:
+        typeof payload === 'string'
+          ? payload
+          : Buffer.isBuffer(payload)
+            ? payload.toString('utf8')
+            : '',
+      injectedFault: faulted.get(request) ?? null,
+    });
+    return payload;
   });
 }
 

@@ -11,11 +11,13 @@ export {
   type RunningEmulator,
 } from './emulator.js';
 export { type ComposioErrorBody, EmulatorError, type EmulatorErrorReason } from './errors.js';
+export { type Exchange, type ExchangeObserver, observeExchanges } from './exchanges.js';
 export {
   DEFAULT_LINK_TTL_MS,
   EmulatorState,
   type SeedAccountInput,
   type StateOptions,
+  type StateSnapshot,
 } from './state/store.js';
 export type {
   AccountRecord,

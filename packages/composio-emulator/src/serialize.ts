@@ -4,6 +4,7 @@
  */
 import type {
   AuthConfigRetrieveResponse,
+  ConnectedAccountListResponse,
   ConnectedAccountRetrieveResponse,
   ToolkitListResponse,
   ToolkitRetrieveResponse,
@@ -103,6 +104,19 @@ export function accountJson(
     user_id: a.userId,
     word_id: a.wordId,
   } satisfies ConnectedAccountRetrieveResponse;
+}
+
+/**
+ * A connected account as an item of `GET /connected_accounts`: the single account's shape
+ * without `params`, which neither Composio's description nor the client's list type has.
+ */
+export function accountListItem(
+  a: AccountRecord,
+  authConfig: AuthConfigRecord,
+  publicUrl: string,
+): ConnectedAccountListResponse.Item {
+  const { params: _params, ...item } = accountJson(a, authConfig, publicUrl);
+  return item;
 }
 
 export function authConfigJson(

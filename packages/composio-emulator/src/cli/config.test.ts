@@ -21,12 +21,14 @@ describe('readConfig', () => {
         EMULATOR_API_KEY: 'k',
         EMULATOR_PUBLIC_URL: 'http://emulator:4010',
         EMULATOR_LEGACY_INITIATE: 'retired',
+        EMULATOR_STATE_FILE: '.data/emulator.json',
       }),
     ).toMatchObject({
       port: 0,
       apiKey: 'k',
       publicUrl: 'http://emulator:4010',
       legacyInitiate: 'retired',
+      stateFile: '.data/emulator.json',
     });
   });
 

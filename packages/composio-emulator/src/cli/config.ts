@@ -10,6 +10,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): EmulatorOption
     ...(env.EMULATOR_PUBLIC_URL ? { publicUrl: url(env, 'EMULATOR_PUBLIC_URL') } : {}),
     logger: env.EMULATOR_LOG === '1' || env.EMULATOR_LOG === 'true',
     legacyInitiate: env.EMULATOR_LEGACY_INITIATE === 'retired' ? 'retired' : 'deprecated',
+    ...(env.EMULATOR_STATE_FILE ? { stateFile: env.EMULATOR_STATE_FILE } : {}),
     controls: true,
   };
 }

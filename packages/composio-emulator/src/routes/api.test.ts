@@ -87,6 +87,40 @@ describe('api', () => {
     });
   });
 
+  it('answers the legacy initiate with the UUIDs Composio describes as required', async () => {
+    const { api, state } = injectable();
+    const authConfig = state.createAuthConfig({ toolkit: 'github' });
+    const response = await api('POST', '/api/v3.1/connected_accounts', {
+      auth_config: { id: authConfig.id },
+      connection: { user_id: 'alice' },
+    });
+    const body = response.json();
+    expect(body.deprecated).toStrictEqual({
+      uuid: state.accounts.get(body.id)?.uuid,
+      authConfigUuid: authConfig.uuid,
+    });
+    expect(body.deprecated.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+  });
+
+  it('names the account in camel case on the callback of a legacy initiate', async () => {
+    const { api, app, state } = injectable();
+    const authConfig = state.createAuthConfig({ toolkit: 'github' });
+    const initiated = await api('POST', '/api/v3.1/connected_accounts', {
+      auth_config: { id: authConfig.id },
+      connection: { user_id: 'alice', callback_url: 'https://app.test/cb' },
+    });
+    const { id, redirect_url } = initiated.json();
+    const consent = await app.inject({
+      method: 'POST',
+      url: new URL(redirect_url).pathname,
+      payload: 'decision=approve',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(consent.headers.location).toBe(
+      `https://app.test/cb?status=success&connectedAccountId=${id}&appName=github`,
+    );
+  });
+
   it('does not flag initiate for custom auth configs', async () => {
     const { api } = injectable({ legacyInitiate: 'retired' });
     const created = await api('POST', '/api/v3.1/auth_configs', {
@@ -105,7 +139,8 @@ describe('api', () => {
   it('refuses to link with a disabled auth config', async () => {
     const { api, state } = injectable();
     const authConfig = state.createAuthConfig({ toolkit: 'gmail' });
-    await api('PATCH', `/api/v3.1/auth_configs/${authConfig.id}/DISABLED`);
+    const disabled = await api('PATCH', `/api/v3.1/auth_configs/${authConfig.id}/DISABLED`);
+    expect(disabled.json()).toStrictEqual({});
     const link = await api('POST', '/api/v3.1/connected_accounts/link', {
       auth_config_id: authConfig.id,
       user_id: 'a',
@@ -113,6 +148,19 @@ describe('api', () => {
     expect(link.json().error).toMatchObject({ slug: 'AuthConfig_Disabled' });
     const listed = await api('GET', '/api/v3.1/auth_configs?show_disabled=true');
     expect(listed.json().items).toMatchObject([{ status: 'DISABLED' }]);
+  });
+
+  it("lists accounts without the single account's params", async () => {
+    const { api, state } = injectable();
+    const account = state.seedAccount(
+      { userId: 'a', toolkit: 'gmail', identity: 'a@x.test' },
+      'http://e.test',
+    );
+    const one = (await api('GET', `/api/v3.1/connected_accounts/${account.id}`)).json();
+    const [item] = (await api('GET', '/api/v3.1/connected_accounts?user_ids=a')).json().items;
+    expect(one.params).toStrictEqual({});
+    const { params: _params, ...rest } = one;
+    expect(item).toStrictEqual(rest);
   });
 
   it('updates an alias with PATCH', async () => {

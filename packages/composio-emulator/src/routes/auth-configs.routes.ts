@@ -94,7 +94,8 @@ export function authConfigsRoutes(app: FastifyInstance, { state }: RouteDeps): v
       const config = state.getAuthConfig(id);
       config.status = status;
       config.updatedAt = state.now();
-      return { success: true };
+      // Composio's description answers an empty object (the client types the body `unknown`).
+      return {};
     },
   );
 }

@@ -12,7 +12,7 @@ import type {
 } from '@composio/client/resources';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EmulatorError } from '../errors.js';
-import { accountJson, paginate } from '../serialize.js';
+import { accountJson, accountListItem, paginate } from '../serialize.js';
 import type { AccountRecord, ComposioStatus } from '../state/types.js';
 import { COMPOSIO_STATUSES } from '../state/types.js';
 import { API, csv, intParam, publicUrlOf, type Query, type RouteDeps } from './shared.js';
@@ -93,9 +93,12 @@ export function connectedAccountsRoutes(app: FastifyInstance, deps: RouteDeps): 
       typeof q.cursor === 'string' ? q.cursor : undefined,
       intParam('limit', q.limit, 20, 1000),
     );
+    const publicUrl = publicUrlOf(state, request);
     return {
       ...page,
-      items: page.items.map((a) => json(a, request)),
+      items: page.items.map((a) =>
+        accountListItem(a, state.getAuthConfig(a.authConfigId), publicUrl),
+      ),
     } satisfies ConnectedAccountListResponse;
   });
 
@@ -152,17 +155,24 @@ export function connectedAccountsRoutes(app: FastifyInstance, deps: RouteDeps): 
           userId: connection.user_id ?? 'default',
           callbackUrl: connection.callback_url ?? null,
           alias: connection.alias ?? null,
+          startedBy: 'initiate',
         },
         publicUrlOf(state, request),
       );
       reply.code(201);
-      return {
+      const created = {
         id: account.id,
         connectionData: { authScheme: 'OAUTH2', val: { status: 'INITIATED', redirectUrl } },
         status: 'INITIATED',
         redirect_url: redirectUrl,
         redirect_uri: redirectUrl,
       } satisfies ConnectedAccountCreateResponse;
+      // Composio's description requires the legacy UUIDs; @composio/client 0.1.0-alpha.76 does
+      // not type them, so they are added past the `satisfies`.
+      return {
+        ...created,
+        deprecated: { uuid: account.uuid, authConfigUuid: authConfig.uuid },
+      };
     },
   );
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { normalizeIdentity } from '../catalog/identity.js';
 import { findToolkit } from '../catalog/toolkits.js';
-import { consentPage, messagePage } from '../consent/page.js';
+import { consentPage, FAVICON_SVG, messagePage } from '../consent/page.js';
 import type { ConsentTarget } from '../state/store.js';
 import type { RouteDeps } from './shared.js';
 
@@ -13,9 +13,10 @@ interface ConsentForm {
 
 /**
  * The page a link's `redirect_url` opens: approve (as a chosen upstream identity) or deny, then
- * back to the callback with `status=success|failed&connected_account_id=…`.
+ * back to the callback with `status=success|failed&connected_account_id=…` (after the legacy
+ * initiate: `status=…&connectedAccountId=…&appName=<toolkit>`).
  */
-export function consentRoutes(app: FastifyInstance, { state }: RouteDeps): void {
+export function consentRoutes(app: FastifyInstance, { state, displayName }: RouteDeps): void {
   const html = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').send(body);
 
@@ -48,6 +49,10 @@ export function consentRoutes(app: FastifyInstance, { state }: RouteDeps): void 
     }
   };
 
+  app.get('/favicon.ico', async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG),
+  );
+
   app.get<{ Params: { token: string } }>('/consent/:token', async (request, reply) => {
     const target = state.consentTarget(request.params.token);
     if (target.kind !== 'pending') return unusable(reply, target);
@@ -59,6 +64,7 @@ export function consentRoutes(app: FastifyInstance, { state }: RouteDeps): void 
         toolkitName: findToolkit(account.toolkit)?.name ?? account.toolkit,
         toolkitSlug: account.toolkit,
         userId: account.userId,
+        displayName: displayName?.(account.userId),
         accountId: account.id,
         alias: account.alias,
         suggestions: target.suggestions,
@@ -95,7 +101,14 @@ export function consentRoutes(app: FastifyInstance, { state }: RouteDeps): void 
       if (callbackUrl) {
         const target = new URL(callbackUrl);
         target.searchParams.set('status', status);
-        target.searchParams.set('connected_account_id', account.id);
+        // Composio names the account in snake case after a link, in camel case (with the
+        // toolkit as `appName`) after the legacy initiate; its OpenAPI description is silent.
+        if (account.startedBy === 'initiate') {
+          target.searchParams.set('connectedAccountId', account.id);
+          target.searchParams.set('appName', account.toolkit);
+        } else {
+          target.searchParams.set('connected_account_id', account.id);
+        }
         return reply.redirect(target.toString(), 302);
       }
       return html(

@@ -99,6 +99,52 @@ describe('consent page', () => {
     );
   });
 
+  it('says it is the local emulator, with a favicon', async () => {
+    const { app, link } = setup();
+    const { path } = await link();
+    const page = (await app.inject({ method: 'GET', url: path })).body;
+    expect(page).toContain('The local Composio emulator, not Composio');
+    expect(page).toContain('<link rel="icon" href="data:image/svg+xml,');
+    const icon = await app.inject({ method: 'GET', url: '/favicon.ico' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+    expect(icon.body).toMatch(/^<svg /);
+  });
+
+  it('names an organization scope and a person scope in words', async () => {
+    const env = injectable();
+    const authConfig = env.state.createAuthConfig({ toolkit: 'github' });
+    const pageFor = async (userId: string) => {
+      const { redirectUrl } = env.state.link(
+        { authConfigId: authConfig.id, userId },
+        'http://emulator.test',
+      );
+      return (await env.app.inject({ method: 'GET', url: new URL(redirectUrl).pathname })).body;
+    };
+    const org = await pageFor('org_acme');
+    expect(org).toContain('<strong data-scope="organization">acme (organization)</strong>');
+    expect(org).toContain('<code data-user-id="org_acme">org_acme</code>');
+    expect(await pageFor('alice')).toContain('<strong data-scope="person">alice (person)</strong>');
+    // `org_` alone is no organization id.
+    expect(await pageFor('org_')).toContain('org_ (person)');
+  });
+
+  it('uses the display name the host gives for a scope', async () => {
+    const names: Record<string, string> = { org_acme: 'Acme Inc.', alice: 'Alice Smith' };
+    const env = injectable({ displayName: (id) => names[id] });
+    const authConfig = env.state.createAuthConfig({ toolkit: 'github' });
+    const pageFor = async (userId: string) => {
+      const { redirectUrl } = env.state.link(
+        { authConfigId: authConfig.id, userId },
+        'http://emulator.test',
+      );
+      return (await env.app.inject({ method: 'GET', url: new URL(redirectUrl).pathname })).body;
+    };
+    expect(await pageFor('org_acme')).toContain('Acme Inc. (organization)');
+    expect(await pageFor('alice')).toContain('Alice Smith (person)');
+    expect(await pageFor('bob')).toContain('bob (person)');
+  });
+
   it('escapes what it echoes', async () => {
     const { app, state } = setup();
     const authConfig = state.createAuthConfig({ toolkit: 'slack' });

@@ -7,6 +7,8 @@ export interface RouteDeps {
   state: EmulatorState;
   execute: ExecuteOptions;
   legacyInitiate: 'deprecated' | 'retired';
+  /** A display name for a Composio user id on the consent page, if the host knows one. */
+  displayName?: ((composioUserId: string) => string | undefined) | undefined;
 }
 
 export const API = '/api/v3.1';

@@ -48,6 +48,18 @@ export type ConsentTarget =
   | { kind: 'used'; account: AccountRecord }
   | { kind: 'unknown' };
 
+const SNAPSHOT_VERSION = 1;
+
+/** The persisted part of the state, as JSON. */
+export interface StateSnapshot {
+  version: number;
+  authConfigs: AuthConfigRecord[];
+  accounts: AccountRecord[];
+  /** Consent token → account id. */
+  linkTokens: Array<[string, string]>;
+  sequence: number;
+}
+
 /** Kept bounded so long benchmark runs do not grow without limit. */
 const LOG_LIMIT = 100_000;
 
@@ -101,6 +113,41 @@ export class EmulatorState {
     this.clockOffsetMs = 0;
   }
 
+  // ---- persistence -------------------------------------------------------------------------
+
+  /**
+   * What survives a restart (`stateFile`): auth configs, accounts with their upstream data, and
+   * consent links. Logs, executions, faults and the clock offset are left out: they belong to a
+   * test run, not to the connections.
+   */
+  snapshot(): StateSnapshot {
+    return {
+      version: SNAPSHOT_VERSION,
+      authConfigs: [...this.authConfigs.values()],
+      accounts: [...this.accounts.values()],
+      linkTokens: [...this.linkTokens],
+      sequence: this.sequence,
+    };
+  }
+
+  /** Replaces the auth configs, accounts and links with a snapshot's. */
+  restore(snapshot: StateSnapshot): void {
+    if (snapshot.version !== SNAPSHOT_VERSION) {
+      throw new Error(`unknown snapshot version ${String(snapshot.version)}`);
+    }
+    this.authConfigs.clear();
+    this.accounts.clear();
+    this.linkTokens.clear();
+    this.byUser.clear();
+    for (const config of snapshot.authConfigs) this.authConfigs.set(config.id, config);
+    for (const account of snapshot.accounts) {
+      this.accounts.set(account.id, account);
+      this.indexByUser(account);
+    }
+    for (const [token, id] of snapshot.linkTokens) this.linkTokens.set(token, id);
+    this.sequence = Math.max(this.sequence, snapshot.sequence);
+  }
+
   // ---- auth configs ----------------------------------------------------------------------
 
   createAuthConfig(input: {
@@ -152,6 +199,7 @@ export class EmulatorState {
       userId: string;
       callbackUrl?: string | null;
       alias?: string | null;
+      startedBy?: AccountRecord['startedBy'];
     },
     publicUrl: string,
   ): { account: AccountRecord; redirectUrl: string } {
@@ -172,6 +220,7 @@ export class EmulatorState {
       now,
     });
     account.callbackUrl = input.callbackUrl ?? null;
+    account.startedBy = input.startedBy ?? 'link';
     return { account, redirectUrl: this.openLink(account, publicUrl) };
   }
 
@@ -426,6 +475,7 @@ export class EmulatorState {
     const id = newId('ca');
     const account: AccountRecord = {
       id,
+      uuid: newUuid(),
       userId: input.userId,
       toolkit: input.toolkit,
       authConfigId: input.authConfigId,
@@ -443,16 +493,21 @@ export class EmulatorState {
       seq: this.sequence,
       link: null,
       callbackUrl: null,
+      startedBy: 'link',
       world: {},
     };
     this.accounts.set(id, account);
-    let forUser = this.byUser.get(input.userId);
+    this.indexByUser(account);
+    return account;
+  }
+
+  private indexByUser(account: AccountRecord): void {
+    let forUser = this.byUser.get(account.userId);
     if (!forUser) {
       forUser = new Set();
-      this.byUser.set(input.userId, forUser);
+      this.byUser.set(account.userId, forUser);
     }
     forUser.add(account);
-    return account;
   }
 
   private openLink(account: AccountRecord, publicUrl: string): string {

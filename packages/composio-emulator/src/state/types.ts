@@ -51,6 +51,8 @@ export interface AccountWorld {
 
 export interface AccountRecord {
   id: string;
+  /** Composio's legacy UUID for the account (`deprecated.uuid` of the initiate answer). */
+  uuid: string;
   userId: string;
   toolkit: string;
   authConfigId: string;
@@ -75,6 +77,11 @@ export interface AccountRecord {
   link: LinkRecord | null;
   /** The callback of the last link or refresh; a refresh without one reuses it. */
   callbackUrl: string | null;
+  /**
+   * The call that started the connection: `link` (`POST /connected_accounts/link`, and seeding)
+   * or the legacy `initiate` (`POST /connected_accounts`). The callback's query names differ.
+   */
+  startedBy: 'link' | 'initiate';
   world: AccountWorld;
 }
 

@@ -317,7 +317,7 @@ describe('tools', () => {
       version: '20251101_00',
       availableVersions: ['20251101_00', '20250909_00'],
       isDeprecated: false,
-      tags: ['important'],
+      tags: ['important', 'readOnlyHint', 'idempotentHint', 'openWorldHint'],
       inputParameters: { type: 'object', required: ['owner', 'repo'] },
     });
     await expect(composio.tools.getRawComposioToolBySlug('GITHUB_NOPE')).rejects.toBeInstanceOf(

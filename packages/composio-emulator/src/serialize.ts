@@ -163,7 +163,7 @@ export function toolJson(t: Tool, toolkit: ToolkitInfo): ToolRetrieveResponse {
       },
       required: ['data', 'successful'],
     },
-    tags: t.important ? ['important'] : [],
+    tags: [...(t.important ? ['important'] : []), ...t.hints],
     scopes: t.scopes,
     scope_requirements: null,
     no_auth: false,

@@ -1,6 +1,6 @@
 import { stableInt } from '../state/ids.js';
 import { emailFromIdentity, loginFromIdentity } from './identity.js';
-import { defineTool, fail, iso, ok, type Tool, type ToolContext } from './tool.js';
+import { defineTool, fail, iso, ok, READS, type Tool, type ToolContext, WRITES } from './tool.js';
 
 export interface GithubIssue {
   id: number;
@@ -118,6 +118,7 @@ const getRepo = defineTool<{ owner: string; repo: string }>({
   description: 'Gets a repository the authenticated user can see.',
   toolkit: 'github',
   important: true,
+  hints: READS,
   scopes: ['repo'],
   input: {
     type: 'object',
@@ -143,6 +144,7 @@ const listRepos = defineTool<{
   description: 'Lists the repositories of the authenticated user.',
   toolkit: 'github',
   important: true,
+  hints: READS,
   scopes: ['repo'],
   input: {
     type: 'object',
@@ -180,6 +182,7 @@ const createIssue = defineTool<{
   description: 'Creates an issue in a repository of the authenticated user.',
   toolkit: 'github',
   important: true,
+  hints: WRITES,
   scopes: ['repo'],
   input: {
     type: 'object',
@@ -228,6 +231,7 @@ const listIssues = defineTool<{
   description: 'Lists issues of a repository, newest first.',
   toolkit: 'github',
   important: false,
+  hints: READS,
   scopes: ['repo'],
   input: {
     type: 'object',
@@ -259,6 +263,7 @@ const getAuthenticatedUser = defineTool<Record<string, never>>({
   description: 'Gets the profile of the GitHub user the connected account belongs to.',
   toolkit: 'github',
   important: false,
+  hints: READS,
   scopes: ['read:user'],
   input: { type: 'object', properties: {}, additionalProperties: false },
   output: { type: 'object', description: 'The user.' },

@@ -1,6 +1,6 @@
 import { stableHex } from '../state/ids.js';
 import { emailFromIdentity, loginFromIdentity } from './identity.js';
-import { defineTool, iso, ok, type Tool, type ToolContext } from './tool.js';
+import { defineTool, iso, ok, READS, type Tool, type ToolContext, WRITES } from './tool.js';
 
 export interface GmailMessage {
   id: string;
@@ -117,6 +117,7 @@ const sendEmail = defineTool<{
   description: 'Sends an e-mail from the connected mailbox.',
   toolkit: 'gmail',
   important: true,
+  hints: WRITES,
   scopes: ['https://www.googleapis.com/auth/gmail.send'],
   input: {
     type: 'object',
@@ -166,6 +167,7 @@ const listMessages = defineTool<{ query?: string; max_results?: number; label_id
   description: 'Lists messages of the connected mailbox, newest first, optionally filtered.',
   toolkit: 'gmail',
   important: true,
+  hints: READS,
   scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
   input: {
     type: 'object',
@@ -196,6 +198,7 @@ const getProfile = defineTool<Record<string, never>>({
   description: 'Gets the address and message counts of the connected mailbox.',
   toolkit: 'gmail',
   important: false,
+  hints: READS,
   scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
   input: { type: 'object', properties: {}, additionalProperties: false },
   output: { type: 'object', properties: { emailAddress: { type: 'string' } } },

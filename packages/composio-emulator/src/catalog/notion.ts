@@ -1,6 +1,6 @@
 import { stableUuid } from '../state/ids.js';
 import { loginFromIdentity } from './identity.js';
-import { defineTool, fail, iso, ok, type Tool, type ToolContext } from './tool.js';
+import { defineTool, fail, iso, ok, READS, type Tool, type ToolContext, WRITES } from './tool.js';
 
 export interface NotionPage {
   id: string;
@@ -63,6 +63,7 @@ const createPage = defineTool<{ title: string; parent_id?: string; content?: str
   description: 'Creates a page in the connected workspace, optionally under a parent page.',
   toolkit: 'notion',
   important: true,
+  hints: WRITES,
   scopes: ['insert_content'],
   input: {
     type: 'object',
@@ -99,6 +100,7 @@ const search = defineTool<{ query?: string; page_size?: number }>({
   description: 'Finds pages of the connected workspace whose title contains the query.',
   toolkit: 'notion',
   important: true,
+  hints: READS,
   scopes: ['read_content'],
   input: {
     type: 'object',
@@ -128,6 +130,7 @@ const getPage = defineTool<{ page_id: string }>({
   description: 'Gets a page, with its plain text content.',
   toolkit: 'notion',
   important: false,
+  hints: READS,
   scopes: ['read_content'],
   input: {
     type: 'object',

@@ -1,6 +1,6 @@
 import { stableHex } from '../state/ids.js';
 import { loginFromIdentity } from './identity.js';
-import { defineTool, fail, ok, type Tool, type ToolContext } from './tool.js';
+import { defineTool, fail, ok, READS, type Tool, type ToolContext, WRITES } from './tool.js';
 
 export interface SlackMessage {
   type: 'message';
@@ -74,6 +74,7 @@ const sendMessage = defineTool<{ channel: string; text: string }>({
   description: 'Posts a message to a channel of the connected workspace.',
   toolkit: 'slack',
   important: true,
+  hints: WRITES,
   scopes: ['chat:write'],
   input: {
     type: 'object',
@@ -108,6 +109,7 @@ const listChannels = defineTool<{ limit?: number; exclude_archived?: boolean }>(
   description: 'Lists the channels of the connected workspace.',
   toolkit: 'slack',
   important: true,
+  hints: READS,
   scopes: ['channels:read'],
   input: {
     type: 'object',
@@ -143,6 +145,7 @@ const listMessages = defineTool<{ channel: string; limit?: number }>({
   description: 'Lists the messages of a channel, newest first.',
   toolkit: 'slack',
   important: false,
+  hints: READS,
   scopes: ['channels:history'],
   input: {
     type: 'object',

@@ -37,6 +37,14 @@ export type ToolOutcome =
   | { ok: true; data: Record<string, unknown> }
   | { ok: false; error: string };
 
+/** MCP's behaviour hints, which Composio carries as tool tags. */
+export type ToolHint = 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint';
+
+/** The hints of a tool that only reads: it changes nothing, and repeating it changes nothing. */
+export const READS: ToolHint[] = ['readOnlyHint', 'idempotentHint', 'openWorldHint'];
+/** The hints of a tool that writes to the provider (sends, creates). */
+export const WRITES: ToolHint[] = ['openWorldHint'];
+
 interface ToolMeta {
   slug: string;
   name: string;
@@ -44,6 +52,8 @@ interface ToolMeta {
   toolkit: string;
   /** Listed by `tools?important=true` (what `tools.get(userId, { toolkits })` asks for). */
   important: boolean;
+  /** Reported among the tool's `tags`, as Composio does. */
+  hints: ToolHint[];
   scopes: string[];
   input: JsonSchema & { type: 'object'; properties: Record<string, JsonSchema> };
   /** The JSON Schema of `data`, reported as `output_parameters.properties.data`. */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { actingAs } from '../access/acting.js';
 import { loadCaller, verifyBearer } from '../auth/authenticate.js';
 import { AppError } from '../errors.js';
+import { toolArgumentsInput } from '../modules/tools/tools.schema.js';
 import type { AppDeps } from '../platform/deps.js';
 import { toAppError } from '../platform/error-mapping.js';
 import { mcpServerFor } from './mcp-server.js';
@@ -27,6 +28,26 @@ const endpointQuery = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(TOOLS_MAX).default(TOOLS_DEFAULT),
 });
+
+/**
+ * The first `tools/call` whose arguments are not a safe JSON object (not an object, nested too
+ * deep, a prototype key). Checked on the body as parsed, before the SDK's schemas copy it: a copy
+ * would drop a `__proto__` key rather than show it.
+ */
+function unsafeToolArguments(body: unknown): { id: unknown; message: string } | undefined {
+  for (const message of Array.isArray(body) ? body : [body]) {
+    if (!message || typeof message !== 'object') continue;
+    const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
+    if (method !== 'tools/call' || !params || typeof params !== 'object') continue;
+    const args = (params as { arguments?: unknown }).arguments;
+    if (args === undefined) continue;
+    const checked = toolArgumentsInput.safeParse(args);
+    if (!checked.success) {
+      return { id, message: checked.error.issues.map((issue) => issue.message).join('; ') };
+    }
+  }
+  return undefined;
+}
 
 /** The JSON-RPC id of a single request, to answer refusals made before the SDK sees it. */
 function requestIdOf(body: unknown): string | number | null {
@@ -140,6 +161,17 @@ export function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, publicUrl
       );
     }
 
+    const unsafe = unsafeToolArguments(body);
+    if (unsafe) {
+      return jsonRpcFailure(
+        reply,
+        Array.isArray(body) ? 400 : 200,
+        requestIdOf(unsafe),
+        `Invalid arguments: ${unsafe.message}`,
+        { reason: 'INVALID_ARGUMENTS' },
+        ErrorCode.InvalidParams,
+      );
+    }
     const server = mcpServerFor({
       deps,
       userId,

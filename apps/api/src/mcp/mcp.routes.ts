@@ -30,15 +30,22 @@ const endpointQuery = z.object({
 });
 
 /**
- * The first `tools/call` whose arguments are not a safe JSON object (not an object, nested too
- * deep, a prototype key). Checked on the body as parsed, before the SDK's schemas copy it: a copy
+ * The first `tools/call` without a tool name, or whose arguments are not a safe JSON object (not
+ * an object, nested too deep, a prototype key). Checked on the body as parsed, before the SDK's schemas copy it: a copy
  * would drop a `__proto__` key rather than show it.
  */
 function unsafeToolArguments(body: unknown): { id: unknown; message: string } | undefined {
   for (const message of Array.isArray(body) ? body : [body]) {
     if (!message || typeof message !== 'object') continue;
     const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
-    if (method !== 'tools/call' || !params || typeof params !== 'object') continue;
+    if (method !== 'tools/call') continue;
+    if (
+      !params ||
+      typeof params !== 'object' ||
+      typeof (params as { name?: unknown }).name !== 'string'
+    ) {
+      return { id, message: 'tools/call needs params.name, the tool to call' };
+    }
     const args = (params as { arguments?: unknown }).arguments;
     if (args === undefined) continue;
     const checked = toolArgumentsInput.safeParse(args);

@@ -184,6 +184,44 @@ function expected(spec: Spec, principal: Principal, target: Target): 'ok' | 401 
   return spec.ownOrg?.length === 1 ? 404 : 403;
 }
 
+/**
+ * The MCP endpoint's operations, on the endpoint of the caller's organization, of another
+ * organization, or (another user's resource) naming another user's account on the personal one.
+ * A refusal a model can act on is a tool result with `isError` (HTTP 200): its reason is checked
+ * instead of a status.
+ */
+interface McpSpec {
+  method: 'tools/list' | 'tools/call';
+  tool?: string;
+  args?: (world: World) => Record<string, unknown>;
+  /** Who may use it in their own organization. */
+  ownOrg: Principal[];
+  /** The reason a member with too low a role gets (a tool result). */
+  lowRole?: string;
+}
+
+const MCP_SPECS: Record<string, McpSpec> = {
+  'mcp tools/list': { method: 'tools/list', ownOrg: VIEWER_UP },
+  'mcp tools/call SLACK_LIST_CHANNELS': {
+    method: 'tools/call',
+    tool: 'SLACK_LIST_CHANNELS',
+    ownOrg: MEMBER_UP,
+    lowRole: 'ROLE_REQUIRED',
+  },
+  'mcp tools/call switchboard_list_accounts': {
+    method: 'tools/call',
+    tool: 'switchboard_list_accounts',
+    ownOrg: VIEWER_UP,
+  },
+  'mcp tools/call switchboard_connect': {
+    method: 'tools/call',
+    tool: 'switchboard_connect',
+    args: () => ({ toolkit: 'slack' }),
+    ownOrg: ADMIN_UP,
+    lowRole: 'ROLE_REQUIRED',
+  },
+};
+
 describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
   let h: Harness;
   let world: World;
@@ -337,5 +375,75 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
     console.info(`isolation matrix (${kind}): ${cases} procedure × caller × resource cases`);
     expect(unexpected).toStrictEqual([]);
     expect(cases).toBeGreaterThan(400);
+  }, 300_000);
+
+  it('the MCP endpoint answers every operation × caller × resource as declared', async () => {
+    const unexpected: string[] = [];
+    let cases = 0;
+    for (const [name, spec] of Object.entries(MCP_SPECS)) {
+      for (const principal of PRINCIPALS) {
+        for (const target of TARGETS) {
+          cases += 1;
+          const token = tokens.get(principal);
+          // Another user's resource over MCP: their account, named on one's own endpoint.
+          const path =
+            target === 'another-user'
+              ? '/mcp'
+              : `/mcp/orgs/${target === 'own-org' ? 'acme' : 'globex'}`;
+          const method = target === 'another-user' ? 'tools/call' : spec.method;
+          const params =
+            method === 'tools/list'
+              ? {}
+              : {
+                  name: target === 'another-user' ? 'GITHUB_LIST_REPOS' : spec.tool,
+                  arguments:
+                    target === 'another-user'
+                      ? { account: world.victorGithub }
+                      : (spec.args?.(world) ?? {}),
+                };
+          const response = await fetch(`${h.url}${path}`, {
+            method: 'POST',
+            headers: {
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+              accept: 'application/json, text/event-stream',
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({ jsonrpc: '2.0', id: cases, method, params }),
+          });
+          const text = await response.text();
+          const body = JSON.parse(text) as {
+            result?: { isError?: boolean; structuredContent?: { reason?: string } };
+            error?: { data?: { reason?: string } };
+          };
+          const label = `${name} as ${principal} on ${target}: got ${response.status} ${text.slice(0, 160)}`;
+          const refusedReason = body.result?.isError
+            ? body.result.structuredContent?.reason
+            : undefined;
+          let want: string;
+          if (principal === 'noToken' || principal === 'expiredToken') want = '401';
+          else if (target === 'another-user') want = 'NOT_FOUND';
+          else if (target === 'another-org') want = '404';
+          else if (spec.ownOrg.includes(principal)) want = 'ok';
+          else if (principal === 'removed' || principal === 'outsider') want = '404';
+          else want = spec.lowRole ?? 'ok';
+          const got =
+            response.status !== 200
+              ? String(response.status)
+              : body.error
+                ? `error ${body.error.data?.reason ?? ''}`
+                : (refusedReason ?? 'ok');
+          if (got !== want) unexpected.push(`${label}, expected ${want}`);
+          const principalIsForeignOwner =
+            USER_OF[principal] === 'victor' || USER_OF[principal] === 'gina';
+          const leaked = principalIsForeignOwner
+            ? []
+            : foreignIds.filter((id) => text.includes(id));
+          if (leaked.length > 0)
+            unexpected.push(`${label}: response contains ${leaked.join(', ')}`);
+        }
+      }
+    }
+    console.info(`isolation matrix (${kind}): ${cases} MCP operation × caller × resource cases`);
+    expect(unexpected).toStrictEqual([]);
   }, 300_000);
 });

@@ -3,6 +3,7 @@ export const SCENARIO_NAMES = [
   'baseline',
   'limit',
   'tools.execute',
+  'mcp.tools.call',
   'connections.list',
   'tools.list',
   'me.get',
@@ -23,6 +24,7 @@ export const PLAIN_SCENARIOS: readonly ScenarioName[] = [
 /** Scenarios whose rate is also given as a share of the `limit` scenario's (executions). */
 export const EXECUTING_SCENARIOS: readonly ScenarioName[] = [
   'tools.execute',
+  'mcp.tools.call',
   'plain.tools.execute',
   'two-instances',
 ];
@@ -167,6 +169,15 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
       target: 'tools.execute ≥ 1.0× baseline req/s',
       met: execute.ratioToBaseline >= 1,
       actual: `${execute.ratioToBaseline}×`,
+    });
+  }
+  const mcp = s['mcp.tools.call'];
+  if (mcp && execute && execute.rps > 0) {
+    const ratio = round(mcp.rps / execute.rps, 2);
+    checks.push({
+      target: 'mcp.tools.call ≥ 0.8× tools.execute req/s',
+      met: ratio >= 0.8,
+      actual: `${ratio}×`,
     });
   }
   for (const name of ['connections.list', 'tools.list'] as const) {

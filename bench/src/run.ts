@@ -53,6 +53,7 @@ import {
   connectionsListRequest,
   executedOk,
   executeRequest,
+  mcpCallRequest,
   meRequest,
   mintTokens,
   type Rotation,
@@ -310,7 +311,7 @@ class Bench {
 
 /** Scenarios that run tools through Switchboard, each execution leaving an audit row. */
 function writesAudit(name: ScenarioName): boolean {
-  return name === 'tools.execute' || name === 'plain.tools.execute' || name === 'two-instances';
+  return EXECUTING_SCENARIOS.includes(name);
 }
 
 async function startApi(
@@ -581,6 +582,12 @@ async function main(): Promise<number> {
       const after = await countAudit(database);
       log(`  tools.execute: ${after.rows - auditBefore.rows} audit rows written`);
     }
+    await run(
+      'mcp.tools.call',
+      { urls: [apiA.url], request: mcpCallRequest(rotation), verifyBody: executedOk },
+      [apiA.child],
+      round,
+    );
     await run(
       'connections.list',
       {

@@ -73,6 +73,29 @@ export const executeRequest =
     };
   };
 
+/** The same execution as a tool call over MCP (JSON-RPC on the personal endpoint). */
+export const mcpCallRequest =
+  (rotation: Rotation) =>
+  (i: number): RequestSpec => {
+    const { token } = pick(rotation, i);
+    return {
+      method: 'POST',
+      path: '/mcp',
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+        'mcp-protocol-version': '2025-06-18',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: i,
+        method: 'tools/call',
+        params: { name: EXECUTED_TOOL, arguments: {} },
+      }),
+    };
+  };
+
 /** Personal and org accounts in one list (4 personal + 10 of the org). */
 export const connectionsListRequest =
   (rotation: Rotation) =>

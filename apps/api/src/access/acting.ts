@@ -22,12 +22,28 @@ export interface Acting {
   org: OrgMembership | null;
 }
 
+/**
+ * The caller is not a member of the organization a request acts in: NOT_FOUND like any other
+ * (rule 2), told apart so a transport can refuse the whole request (the MCP endpoint's 404).
+ */
+export class NotAMemberError extends AppError {
+  override name = 'NotAMemberError';
+}
+
 /** The context a request names; an organization the caller is not in is NOT_FOUND (rule 2). */
 export function actingAs(caller: Caller, orgId: OrgId | undefined): Acting {
   if (orgId === undefined) return { caller, scope: userScope(caller.userId), org: null };
-  const scope = authorize(caller, 'org.read', { scope: orgScope(orgId) });
+  let scope: Scope;
+  try {
+    scope = authorize(caller, 'org.read', { scope: orgScope(orgId) });
+  } catch (error) {
+    if (error instanceof AppError) {
+      throw new NotAMemberError(error.reason, error.message, { cause: error.cause });
+    }
+    throw error;
+  }
   const org = caller.memberships.find((m) => m.orgId === orgId);
-  if (!org) throw new AppError('NOT_FOUND', 'Organization was not found');
+  if (!org) throw new NotAMemberError('NOT_FOUND', 'Organization was not found');
   return { caller, scope, org };
 }
 

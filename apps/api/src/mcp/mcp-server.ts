@@ -6,9 +6,10 @@ import {
   McpError,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { type OrgId, toolkitSlugSchema, toolSlugSchema, type UserId } from '@switchboard/identity';
 import { z } from 'zod';
-import { actingAs, routeIn } from '../access/acting.js';
+import { actingAs, NotAMemberError, routeIn } from '../access/acting.js';
 import { authorize } from '../access/authorize.js';
 import { loadCaller, loadCallerWithAccounts } from '../auth/authenticate.js';
 import { authorizeConnection } from '../modules/connections/connection-requests.service.js';
@@ -35,6 +36,10 @@ export interface McpRequestContext {
   /** `?toolkits=` of the endpoint's URL, narrowing `tools/list`. */
   toolkits: string[] | undefined;
   limit: number;
+  /** Set when the caller turned out not to be a member: the endpoint then answers 404. */
+  outcome: { notAMember: boolean };
+  /** Validates JSON Schemas for the SDK's server (built once per app, not per request). */
+  jsonSchemaValidator: jsonSchemaValidator;
 }
 
 const LIST_ACCOUNTS = 'switchboard_list_accounts';
@@ -178,6 +183,7 @@ export function mcpServerFor(ctx: McpRequestContext): Server {
     { name: 'switchboard', version: '1.0.0' },
     {
       capabilities: { tools: { listChanged: false } },
+      jsonSchemaValidator: ctx.jsonSchemaValidator,
       instructions:
         'Tools run with the connected accounts Switchboard picks for this user and context. ' +
         'When a tool reports NO_CONNECTED_ACCOUNT, call switchboard_connect; when it reports ' +
@@ -185,6 +191,10 @@ export function mcpServerFor(ctx: McpRequestContext): Server {
     },
   );
   const production = ctx.deps.config.NODE_ENV === 'production';
+
+  const notAMember = (error: unknown) => {
+    if (error instanceof NotAMemberError) ctx.outcome.notAMember = true;
+  };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     try {
@@ -198,6 +208,7 @@ export function mcpServerFor(ctx: McpRequestContext): Server {
       });
       return { tools: [...META_TOOLS, ...tools] };
     } catch (error) {
+      notAMember(error);
       throw jsonRpcError(error, production);
     }
   });
@@ -210,6 +221,7 @@ export function mcpServerFor(ctx: McpRequestContext): Server {
       return await runTool(ctx, name, args);
     } catch (error) {
       if (error instanceof McpError) throw error;
+      notAMember(error);
       return failedCall(error, production);
     }
   });

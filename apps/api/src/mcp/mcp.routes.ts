@@ -56,6 +56,20 @@ function unsafeToolArguments(body: unknown): { id: unknown; message: string } | 
   return undefined;
 }
 
+/** True when every message of the body is a `tools/call`. */
+function onlyToolCalls(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return (
+    messages.length > 0 &&
+    messages.every(
+      (message) =>
+        message !== null &&
+        typeof message === 'object' &&
+        (message as { method?: unknown }).method === 'tools/call',
+    )
+  );
+}
+
 /** The JSON-RPC id of a single request, to answer refusals made before the SDK sees it. */
 function requestIdOf(body: unknown): string | number | null {
   if (body && typeof body === 'object' && !Array.isArray(body)) {
@@ -148,24 +162,31 @@ export function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, publicUrl
     }
 
     // Memberships are read on every request: a removed member is refused on their next call.
-    try {
-      actingAs(await loadCaller(deps, userId), orgId);
-    } catch (error) {
-      const mapped = toAppError(error);
-      if (!(mapped instanceof AppError)) throw error;
-      if (mapped.retryAfterSeconds !== undefined) {
-        reply.header('retry-after', String(mapped.retryAfterSeconds));
+    // Tool calls read them in the execution path (which audits a non-member's attempt, as
+    // tools.execute does); anything else is checked here first.
+    const refuseNotAMember = (error: AppError) => {
+      if (error.retryAfterSeconds !== undefined) {
+        reply.header('retry-after', String(error.retryAfterSeconds));
       }
       const status =
-        mapped.reason === 'NOT_FOUND' ? 404 : mapped.reason === 'DATABASE_UNAVAILABLE' ? 503 : 400;
+        error.reason === 'NOT_FOUND' ? 404 : error.reason === 'DATABASE_UNAVAILABLE' ? 503 : 400;
       return jsonRpcFailure(
         reply,
         status,
         id,
-        mapped.message,
-        { reason: mapped.reason },
+        error.message,
+        { reason: error.reason },
         ErrorCode.InternalError,
       );
+    };
+    if (!onlyToolCalls(body)) {
+      try {
+        actingAs(await loadCaller(deps, userId), orgId);
+      } catch (error) {
+        const mapped = toAppError(error);
+        if (!(mapped instanceof AppError)) throw error;
+        return refuseNotAMember(mapped);
+      }
     }
 
     const unsafe = unsafeToolArguments(body);
@@ -179,6 +200,7 @@ export function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, publicUrl
         ErrorCode.InvalidParams,
       );
     }
+    const outcome = { notAMember: false };
     const server = mcpServerFor({
       deps,
       userId,
@@ -186,6 +208,8 @@ export function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, publicUrl
       publicUrl: publicUrl(),
       toolkits: query.data.toolkits,
       limit: query.data.limit,
+      outcome,
+      jsonSchemaValidator: deps.mcpSchemaValidator,
     });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -202,6 +226,10 @@ export function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, publicUrl
         new Request(`${publicUrl()}${req.url}`, { method: 'POST', headers }),
         { parsedBody: body },
       );
+      if (outcome.notAMember) {
+        await response.arrayBuffer();
+        return refuseNotAMember(new AppError('NOT_FOUND', 'Organization was not found'));
+      }
       reply.code(response.status);
       response.headers.forEach((value, name) => {
         reply.header(name, value);

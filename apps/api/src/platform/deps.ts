@@ -1,3 +1,4 @@
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { ComposioGateway, ToolDefinition } from '@switchboard/composio-gateway';
 import type { Database } from '@switchboard/db';
 import type { Redis } from 'ioredis';
@@ -44,6 +45,8 @@ export interface AppDeps {
   toolLists: SharedCache<ToolDefinition[]>;
   /** Toolkits' display names by slug (`github` → `GitHub`), from Composio's catalog. */
   toolkitNames: SharedCache<Record<string, string>>;
+  /** The MCP SDK's JSON Schema validator: its Ajv is costly to build, so once per app. */
+  mcpSchemaValidator: AjvJsonSchemaValidator;
   /** Compiled JSON Schema validators of tools' arguments. */
   argumentValidators: ArgumentValidators;
   /** When each scope's accounts were last checked against Composio, and the checks running. */
@@ -109,6 +112,7 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
     toolLists,
     toolkitNames,
     argumentValidators,
+    mcpSchemaValidator: new AjvJsonSchemaValidator(),
     reconciles,
     knownUsers,
     now: parts.now ?? (() => new Date()),

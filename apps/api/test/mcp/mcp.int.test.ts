@@ -107,29 +107,47 @@ describe.each(databaseKindsUnderTest())('the MCP endpoint on %s', (kind) => {
       }
     });
 
-    it('answers an organization the caller is not a member of with 404, and writes nothing', async () => {
+    it('answers an organization the caller is not a member of with 404', async () => {
       const before = await rowCounts(h.db);
       const dave = await h.token('dave');
-      for (const body of [
+      const listed = await post(
+        h,
+        '/mcp/orgs/acme',
         { jsonrpc: '2.0', id: 3, method: 'tools/list' },
-        callTool(4, 'SLACK_SEND_MESSAGE', { channel: '#general', text: 'dave was here' }),
-      ]) {
-        const answer = await post(h, '/mcp/orgs/acme', body, dave);
-        expect(answer.status).toBe(404);
-        expect(answer.body).toMatchObject({ error: { data: { reason: 'NOT_FOUND' } } });
-      }
-      expect(
-        (
-          await post(
-            h,
-            '/mcp/orgs/no-such-org',
-            { jsonrpc: '2.0', id: 5, method: 'tools/list' },
-            dave,
-          )
-        ).status,
-      ).toBe(404);
+        dave,
+      );
+      expect(listed.status).toBe(404);
+      expect(listed.body).toMatchObject({ error: { data: { reason: 'NOT_FOUND' } } });
+      const unknownOrg = await post(
+        h,
+        '/mcp/orgs/no-such-org',
+        { jsonrpc: '2.0', id: 5, method: 'tools/list' },
+        dave,
+      );
+      expect(unknownOrg.status).toBe(404);
+      expect(unknownOrg.body).toStrictEqual(listed.body && { ...listed.body, id: 5 });
       await expect(mcpClient(h, 'dave', { orgId: 'acme' })).rejects.toThrow();
       expect(await rowCounts(h.db)).toStrictEqual(before);
+    });
+
+    it("records a non-member's tool call as a denied attempt, as tools.execute does, and answers 404", async () => {
+      const dave = await h.token('dave');
+      const answer = await expectAudited(
+        h,
+        { actor: 'dave', scope: ACME, decision: 'denied', denyReason: 'NOT_FOUND' },
+        () =>
+          post(
+            h,
+            '/mcp/orgs/acme',
+            callTool(4, 'SLACK_SEND_MESSAGE', { channel: '#general', text: 'dave was here' }),
+            dave,
+          ),
+      );
+      expect(answer.status).toBe(404);
+      expect(answer.body).toMatchObject({ id: 4, error: { data: { reason: 'NOT_FOUND' } } });
+      expect(JSON.stringify(await h.control(`/messages?account_id=${acmeSlack}`))).not.toContain(
+        'dave was here',
+      );
     });
   });
 

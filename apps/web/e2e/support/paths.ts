@@ -4,3 +4,6 @@ import { fileURLToPath } from 'node:url';
 export const webDir = fileURLToPath(new URL('../../', import.meta.url));
 export const distDir = fileURLToPath(new URL('../../dist/', import.meta.url));
 export const artifactsDir = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+/** The repository's root. */
+export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));

@@ -5,6 +5,7 @@ import { ErrorNotice, Loading } from './components/states.tsx';
 import { ConnectReturn } from './connections/connect-return.tsx';
 import { hrefFor, Link, navigate, useLocation, withParams } from './lib/router.tsx';
 import { ActivityPage } from './pages/activity-page.tsx';
+import { AgentsPage } from './pages/agents-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
 import { OrganizationPage } from './pages/organization-page.tsx';
 import { ToolsPage } from './pages/tools-page.tsx';
@@ -14,6 +15,7 @@ import { useSession } from './session/session.tsx';
 const PAGES = [
   { path: '/connections', title: 'Connections', Page: ConnectionsPage },
   { path: '/tools', title: 'Tools', Page: ToolsPage },
+  { path: '/agents', title: 'Agents', Page: AgentsPage },
   { path: '/organization', title: 'Organization', Page: OrganizationPage },
   { path: '/activity', title: 'Activity', Page: ActivityPage },
 ] as const;

@@ -1,7 +1,7 @@
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react';
 
 /**
- * A small history router: the console has five pages and keeps its state (the organization,
+ * A small history router: the console has six pages and keeps its state (the organization,
  * selected toolkits and tool) in the query string, so links and the OAuth return URL carry it.
  */
 const NAVIGATE = 'switchboard:navigate';

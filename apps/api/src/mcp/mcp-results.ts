@@ -101,11 +101,13 @@ export function failedCall(error: unknown, production: boolean): CallToolResult 
       : {}),
   };
   const next = NEXT_STEPS[mapped.reason]?.(details);
+  // Identity's messages may already start with their reason.
+  const message = mapped.message.startsWith(`${mapped.reason}: `)
+    ? mapped.message.slice(mapped.reason.length + 2)
+    : mapped.message;
   return {
     isError: true,
-    content: [
-      { type: 'text', text: `${mapped.reason}: ${mapped.message}${next ? ` ${next}` : ''}` },
-    ],
+    content: [{ type: 'text', text: `${mapped.reason}: ${message}${next ? ` ${next}` : ''}` }],
     structuredContent: { reason: mapped.reason, message: mapped.message, details },
   };
 }

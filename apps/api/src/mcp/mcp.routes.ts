@@ -104,7 +104,6 @@ export function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, publicUrl
     authorization_servers: [deps.config.AUTH_ISSUER],
     bearer_methods_supported: ['header'],
     resource_name: 'Switchboard',
-    resource_documentation: `${publicUrl()}/mcp`,
   });
   app.get(METADATA_PATH, async () => metadata());
   app.get(`${METADATA_PATH}/mcp`, async () => metadata());

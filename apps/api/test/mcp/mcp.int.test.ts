@@ -428,7 +428,7 @@ describe.each(databaseKindsUnderTest())('the MCP endpoint on %s', (kind) => {
         arguments: { toolkit: 'slack' },
       })) as Result;
       expect(refused.isError).toBe(true);
-      expect(textOf(refused)).toMatch(/^ROLE_REQUIRED: /);
+      expect(textOf(refused)).toMatch(/^ROLE_REQUIRED: connections\.connect in org 'acme' needs/);
       expect(await rowCounts(h.db)).toStrictEqual(before);
       await bob.done();
     });

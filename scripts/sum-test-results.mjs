@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const packageDirs = ['apps', 'packages']
+const packageDirs = ['apps', 'packages', 'examples']
   .flatMap((root) => readdirSync(root).map((name) => join(root, name)))
   .concat(['bench']);
 let passed = 0;

@@ -2,10 +2,10 @@ import type { Database } from '@switchboard/db';
 import type { Kysely } from 'kysely';
 
 export const DEMO_USERS = [
-  { id: 'alice', displayName: 'Alice (Acme owner)' },
-  { id: 'bob', displayName: 'Bob (Acme member)' },
-  { id: 'carol', displayName: 'Carol (Acme viewer)' },
-  { id: 'dave', displayName: 'Dave (no organization)' },
+  { id: 'alice', displayName: 'Alice' },
+  { id: 'bob', displayName: 'Bob' },
+  { id: 'carol', displayName: 'Carol' },
+  { id: 'dave', displayName: 'Dave' },
 ] as const;
 
 export const DEMO_ORG = { id: 'acme', name: 'Acme' } as const;

@@ -98,8 +98,8 @@ describe.each(databaseKindsUnderTest())('caller reads on %s', (kind) => {
     expect(counter.count).toBe(1);
 
     const expected: Record<string, { displayName: string | null; orgs: string[] }> = {
-      alice: { displayName: 'Alice (Acme owner)', orgs: ['acme:owner'] },
-      bob: { displayName: 'Bob (Acme member)', orgs: ['acme:member', 'globex:viewer'] },
+      alice: { displayName: 'Alice', orgs: ['acme:owner'] },
+      bob: { displayName: 'Bob', orgs: ['acme:member', 'globex:viewer'] },
       carol: { displayName: 'Carol (Acme viewer)', orgs: ['acme:viewer'] },
       dave: { displayName: 'Dave (no organization)', orgs: ['globex:owner'] },
       erin: { displayName: null, orgs: [] },

@@ -39,6 +39,14 @@ export const REASON_CODES = {
 
 export type Reason = keyof typeof REASON_CODES;
 
+/** What any call that reaches Composio can fail with. */
+export const COMPOSIO_FAILURES = [
+  'COMPOSIO_UNAVAILABLE',
+  'COMPOSIO_TIMEOUT',
+  'COMPOSIO_RATE_LIMITED',
+  'COMPOSIO_UNAUTHORIZED',
+] as const satisfies readonly Reason[];
+
 /** The API's one error type: a stable reason, a message for people, and optional details. */
 export class AppError extends Error {
   override name = 'AppError';

@@ -3,5 +3,15 @@
  * The server itself starts from main.ts.
  */
 
-export { createSwitchboardClient, type SwitchboardClient } from './client.js';
+export {
+  createSwitchboardClient,
+  isSwitchboardError,
+  SWITCHBOARD_REASONS,
+  type SwitchboardClient,
+  type SwitchboardClientOptions,
+  type SwitchboardError,
+  type SwitchboardErrorData,
+  type SwitchboardReason,
+  SwitchboardUnreachableError,
+} from './client.js';
 export type { AppRouter } from './modules/app.router.js';

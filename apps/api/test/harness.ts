@@ -185,6 +185,7 @@ const TABLES = [
   'connected_accounts',
   'connection_requests',
   'tool_executions',
+  'audit_events',
 ] as const;
 
 /** Row counts of every table, to prove a rejected call wrote nothing. */

@@ -134,6 +134,8 @@ export interface ConnectionRequestsTable extends ScopeColumns {
   status: ConnectionRequestStatus;
   status_reason: string | null;
   callback_url: string | null;
+  /** Where the person consents; kept so an abandoned request can be resumed. */
+  redirect_url: string | null;
   expires_at: Timestamp;
   created_at: DefaultedTimestamp;
   completed_at: NullableTimestamp;
@@ -158,6 +160,22 @@ export interface ToolExecutionsTable extends ScopeColumns {
   channel: Generated<ExecutionChannel>;
 }
 
+/** An audited step that is not a tool execution (a refused management action, for one). */
+export interface AuditEventsTable extends ScopeColumns {
+  id: GeneratedAlways<string>;
+  occurred_at: DefaultedTimestamp;
+  /** No foreign key: the audit log outlives users. */
+  actor_user_id: string;
+  /** What was asked for: `connections.connect`, `policies.manage`, `members.manage`, … */
+  action: string;
+  /** What it was asked of: a toolkit, an account id, a member's user id. */
+  target: string | null;
+  decision: ExecutionDecision;
+  /** Why it was denied; null when allowed. */
+  reason: string | null;
+  channel: Generated<ExecutionChannel>;
+}
+
 /** The Kysely database type: every table Switchboard stores. */
 export interface Database {
   users: UsersTable;
@@ -167,6 +185,7 @@ export interface Database {
   connected_accounts: ConnectedAccountsTable;
   connection_requests: ConnectionRequestsTable;
   tool_executions: ToolExecutionsTable;
+  audit_events: AuditEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -10,7 +10,7 @@ import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/t
 import { type OrgId, toolkitSlugSchema, toolSlugSchema, type UserId } from '@switchboard/identity';
 import { z } from 'zod';
 import { actingAs, NotAMemberError, routeIn } from '../access/acting.js';
-import { authorize } from '../access/authorize.js';
+import { authorizeChange } from '../access/changes.js';
 import { loadCaller, loadCallerWithAccounts } from '../auth/authenticate.js';
 import { authorizeConnection } from '../modules/connections/connection-requests.service.js';
 import { labelInput } from '../modules/connections/connections.schema.js';
@@ -130,11 +130,13 @@ async function connect(ctx: McpRequestContext, args: unknown): Promise<CallToolR
   const acting = actingAs(caller, ctx.orgId);
   const route = routeIn(acting, input.toolkit);
   // The same rules as connections.authorize: a member cannot connect for the organization.
-  authorize(caller, 'connections.connect', {
-    scope: route.scope,
-    toolkit: input.toolkit,
-    policy: route.policy,
-  });
+  await authorizeChange(
+    ctx.deps,
+    caller,
+    'connections.connect',
+    { scope: route.scope, toolkit: input.toolkit, policy: route.policy },
+    { subject: input.toolkit, channel: 'mcp' },
+  );
   const pending = await authorizeConnection(ctx.deps, ctx.userId, route, ctx.publicUrl, input);
   return dataResult(
     `Show the user this link to connect ${input.toolkit}: ${pending.redirectUrl} (valid until ${pending.expiresAt}). Its tools appear once they approve.`,

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { type Acting, actingAs, routeIn, type ScopesRead } from '../access/acting.js';
 import { authorize } from '../access/authorize.js';
+import { authorizeChange } from '../access/changes.js';
 import { loadCaller, loadCallerWithAccounts, verifyBearer } from '../auth/authenticate.js';
 import { AppError, notFound } from '../errors.js';
 import { accountById } from '../modules/connections/accounts.repo.js';
@@ -47,13 +48,13 @@ function procedureWith<Added extends object>(prepare: (ctx: Context) => Promise<
   );
 }
 
-export const publicProcedure = procedureWith(async () => ({}));
+export const publicProcedure = procedureWith(async () => ({})).meta({ auth: 'public' });
 
 /** The caller is known (token verified, memberships read); nothing is authorized yet. */
 export const authedProcedure = procedureWith(async (ctx) => {
   const principal = await loadCaller(ctx.deps, await verifyBearer(ctx.deps, ctx.authorization));
   return { principal, userId: principal.userId };
-});
+}).meta({ auth: 'signed-in' });
 
 /**
  * Only the bearer token is verified: for procedures that read the caller together with their
@@ -62,30 +63,50 @@ export const authedProcedure = procedureWith(async (ctx) => {
  */
 export const tokenVerifiedProcedure = procedureWith(async (ctx) => ({
   userId: await verifyBearer(ctx.deps, ctx.authorization),
-}));
+})).meta({ auth: 'signed-in' });
 
 type NamesOrg = { orgId?: OrgId | undefined } | undefined;
+
+/** What an organization-wide change is about, for the log: the toolkit or member it names. */
+function subjectOf(input: unknown): string | null {
+  const { toolkit, userId } = (input ?? {}) as { toolkit?: unknown; userId?: unknown };
+  if (typeof toolkit === 'string') return toolkit;
+  if (typeof userId === 'string') return userId;
+  return null;
+}
 
 /**
  * Acting personally, or in the organization the input names: the organization is NOT_FOUND
  * unless the caller is a member, and `action` is authorized on the scope acted in.
  */
 export function scopedProcedure<S extends z.ZodType<NamesOrg>>(action: Action, input: S) {
-  return authedProcedure.input(parsed(input)).use(async ({ ctx, input, next }) => {
-    const acting = actingAs(ctx.principal, (input as NamesOrg)?.orgId);
-    authorize(ctx.principal, action, { scope: acting.scope });
-    return next({ ctx: { acting } });
-  });
+  return authedProcedure
+    .meta({ action })
+    .input(parsed(input))
+    .use(async ({ ctx, input, next }) => {
+      const acting = actingAs(ctx.principal, (input as NamesOrg)?.orgId);
+      authorize(ctx.principal, action, { scope: acting.scope });
+      return next({ ctx: { acting } });
+    });
 }
 
 /** Acting in the organization the input names, with `action` authorized on it. */
 export function orgProcedure<S extends z.ZodType<{ orgId: OrgId }>>(action: Action, input: S) {
-  return authedProcedure.input(parsed(input)).use(async ({ ctx, input, next }) => {
-    const acting = actingAs(ctx.principal, (input as { orgId: OrgId }).orgId);
-    authorize(ctx.principal, action, { scope: acting.scope });
-    if (!acting.org) throw new AppError('NOT_FOUND', 'Organization was not found');
-    return next({ ctx: { acting, org: acting.org } });
-  });
+  return authedProcedure
+    .meta({ action })
+    .input(parsed(input))
+    .use(async ({ ctx, input, next }) => {
+      const acting = actingAs(ctx.principal, (input as { orgId: OrgId }).orgId);
+      await authorizeChange(
+        ctx.deps,
+        ctx.principal,
+        action,
+        { scope: acting.scope },
+        { subject: subjectOf(input), channel: 'trpc' },
+      );
+      if (!acting.org) throw new AppError('NOT_FOUND', 'Organization was not found');
+      return next({ ctx: { acting, org: acting.org } });
+    });
 }
 
 type NamesToolkit = { toolkit: string; orgId?: OrgId | undefined };
@@ -95,13 +116,22 @@ type NamesToolkit = { toolkit: string; orgId?: OrgId | undefined };
  * to the scope its organization's policy says (rule 4), and `action` authorized there.
  */
 export function toolkitProcedure<S extends z.ZodType<NamesToolkit>>(action: Action, input: S) {
-  return authedProcedure.input(parsed(input)).use(async ({ ctx, input, next }) => {
-    const { toolkit, orgId } = input as NamesToolkit;
-    const acting: Acting = actingAs(ctx.principal, orgId);
-    const route = routeIn(acting, toolkit);
-    authorize(ctx.principal, action, { scope: route.scope, toolkit, policy: route.policy });
-    return next({ ctx: { acting, route } });
-  });
+  return authedProcedure
+    .meta({ action })
+    .input(parsed(input))
+    .use(async ({ ctx, input, next }) => {
+      const { toolkit, orgId } = input as NamesToolkit;
+      const acting: Acting = actingAs(ctx.principal, orgId);
+      const route = routeIn(acting, toolkit);
+      await authorizeChange(
+        ctx.deps,
+        ctx.principal,
+        action,
+        { scope: route.scope, toolkit, policy: route.policy },
+        { subject: toolkit, channel: 'trpc' },
+      );
+      return next({ ctx: { acting, route } });
+    });
 }
 
 /**
@@ -110,11 +140,18 @@ export function toolkitProcedure<S extends z.ZodType<NamesToolkit>>(action: Acti
  */
 export function accountProcedure<S extends z.ZodRawShape>(action: Action, shape: S) {
   return authedProcedure
+    .meta({ action })
     .input(parsed(z.object({ id: accountIdInput, ...shape }).strict()))
     .use(async ({ ctx, input, next }) => {
       const account = await accountById(ctx.deps.db, (input as { id: string }).id);
       if (!account) throw notFound('Connected account');
-      authorize(ctx.principal, action, { scope: account.scope, toolkit: account.toolkit });
+      await authorizeChange(
+        ctx.deps,
+        ctx.principal,
+        action,
+        { scope: account.scope, toolkit: account.toolkit },
+        { subject: account.id, channel: 'trpc' },
+      );
       return next({ ctx: { account } });
     });
 }
@@ -128,10 +165,13 @@ export function scopeAccountsProcedure<S extends z.ZodType>(
   input: S,
   read: (userId: UserId, input: z.output<S>) => ScopesRead,
 ) {
-  return tokenVerifiedProcedure.input(parsed(input)).use(async ({ ctx, input, next }) => {
-    const { scopes, wanted } = read(ctx.userId, input as z.output<S>);
-    const { caller, accounts } = await loadCallerWithAccounts(ctx.deps, ctx.userId, wanted);
-    for (const scope of scopes) authorize(caller, action, { scope });
-    return next({ ctx: { caller, scopes, accounts } });
-  });
+  return tokenVerifiedProcedure
+    .meta({ action })
+    .input(parsed(input))
+    .use(async ({ ctx, input, next }) => {
+      const { scopes, wanted } = read(ctx.userId, input as z.output<S>);
+      const { caller, accounts } = await loadCallerWithAccounts(ctx.deps, ctx.userId, wanted);
+      for (const scope of scopes) authorize(caller, action, { scope });
+      return next({ ctx: { caller, scopes, accounts } });
+    });
 }

@@ -429,7 +429,26 @@ describe.each(databaseKindsUnderTest())('the MCP endpoint on %s', (kind) => {
       })) as Result;
       expect(refused.isError).toBe(true);
       expect(textOf(refused)).toMatch(/^ROLE_REQUIRED: connections\.connect in org 'acme' needs/);
-      expect(await rowCounts(h.db)).toStrictEqual(before);
+      // Nothing is connected or requested; the refusal is in Acme's log, as over tRPC.
+      expect(await rowCounts(h.db)).toStrictEqual({
+        ...before,
+        audit_events: (before.audit_events ?? 0) + 1,
+      });
+      const [event] = await h.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(1)
+        .execute();
+      expect(event).toMatchObject({
+        actor_user_id: 'bob',
+        scope_org_id: 'acme',
+        action: 'connections.connect',
+        target: 'slack',
+        decision: 'denied',
+        reason: 'ROLE_REQUIRED',
+        channel: 'mcp',
+      });
       await bob.done();
     });
 

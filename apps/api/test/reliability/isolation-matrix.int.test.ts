@@ -50,6 +50,7 @@ interface World {
   freshAcmeAccount(): Promise<string>;
   freshAcmeMember(): Promise<string>;
   freshAcmePolicy(): Promise<string>;
+  freshAcmeRequest(): Promise<string>;
   unique(): number;
 }
 
@@ -161,6 +162,18 @@ const SPECS: Record<string, Spec> = {
           },
   },
   'audit.list': { ownOrg: ADMIN_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+  'audit.events': { ownOrg: ADMIN_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+  'connections.pending': { resourceFree: true, input: () => undefined },
+  // Only whoever asked may cancel a request: alice asked for Acme's (a fresh one each time).
+  'connections.cancel': {
+    ownOrg: ['owner'],
+    input: async (t, w) => ({
+      requestId:
+        t === 'own-org'
+          ? await w.freshAcmeRequest()
+          : pick(t, '', w.victorRequest, w.globexRequest),
+    }),
+  },
 };
 
 /** Procedures addressed by organization have no "another user's" resource. */
@@ -292,6 +305,10 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
         const userId = `temp-${unique()}`;
         await alice.orgs.members.set.mutate({ orgId: 'acme', userId, role: 'viewer' });
         return userId;
+      },
+      async freshAcmeRequest() {
+        return (await alice.connections.authorize.mutate({ toolkit: 'slack', orgId: 'acme' }))
+          .requestId;
       },
       async freshAcmePolicy() {
         await alice.policies.set.mutate({ orgId: 'acme', toolkit: 'github', scope: 'user' });

@@ -7,6 +7,8 @@ import * as createConnectedAccounts from './20261125_1204_create_connected_accou
 import * as createConnectionRequests from './20261125_1205_create_connection_requests.js';
 import * as createToolExecutions from './20261125_1206_create_tool_executions.js';
 import * as addToolExecutionsChannel from './20261203_1000_add_tool_executions_channel.js';
+import * as createAuditEvents from './20261203_1100_create_audit_events.js';
+import * as addConnectionRequestsRedirectUrl from './20261203_1101_add_connection_requests_redirect_url.js';
 
 /**
  * Every migration, by name. Imported statically (not read from a folder) so that the same code
@@ -21,4 +23,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1205_create_connection_requests': createConnectionRequests,
   '20261125_1206_create_tool_executions': createToolExecutions,
   '20261203_1000_add_tool_executions_channel': addToolExecutionsChannel,
+  '20261203_1100_create_audit_events': createAuditEvents,
+  '20261203_1101_add_connection_requests_redirect_url': addConnectionRequestsRedirectUrl,
 };

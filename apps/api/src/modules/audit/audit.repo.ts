@@ -81,6 +81,13 @@ export interface AuditEntry extends ExecutionAttempt {
   id: string;
 }
 
+/** An entry as the log shows it, with the names its ids stand for (as they are now). */
+export interface ListedAttempt extends AuditEntry {
+  actorName: string | null;
+  /** The account's label and upstream identity, if the account is still in the map. */
+  account: { label: string | null; upstreamIdentity: string | null } | null;
+}
+
 function toEntry(row: AuditRow): AuditEntry {
   return {
     id: String(row.id),
@@ -105,26 +112,52 @@ export interface AuditQuery {
   filter: { orgId: OrgId } | { actor: UserId; visibleOrgIds: readonly OrgId[] };
   toolkit?: string | undefined;
   outcome?: Outcome | undefined;
+  /** Only this member's attempts. */
+  actor?: UserId | undefined;
+  /** Attempts started at or after `from`, and before `to`. */
+  from?: Date | undefined;
+  to?: Date | undefined;
   /** Rows older than this id (newest first). */
   before?: string | undefined;
   limit: number;
 }
 
-export async function listAttempts(db: Db, query: AuditQuery): Promise<AuditEntry[]> {
-  let q = db.selectFrom('tool_executions').selectAll().orderBy('id', 'desc').limit(query.limit);
+export async function listAttempts(db: Db, query: AuditQuery): Promise<ListedAttempt[]> {
+  let q = db
+    .selectFrom('tool_executions as t')
+    .leftJoin('users as u', 'u.id', 't.actor_user_id')
+    .leftJoin('connected_accounts as a', 'a.id', 't.connected_account_id')
+    .selectAll('t')
+    .select([
+      'u.display_name as actor_name',
+      'a.label as account_label',
+      'a.upstream_identity as account_identity',
+    ])
+    .orderBy('t.id', 'desc')
+    .limit(query.limit);
   const filter = query.filter;
   if ('orgId' in filter) {
-    q = q.where('scope_org_id', '=', filter.orgId);
+    q = q.where('t.scope_org_id', '=', filter.orgId);
   } else {
-    q = q.where('actor_user_id', '=', filter.actor);
+    q = q.where('t.actor_user_id', '=', filter.actor);
     q = q.where((eb) =>
       filter.visibleOrgIds.length > 0
-        ? eb.or([eb('scope_kind', '=', 'user'), eb('scope_org_id', 'in', filter.visibleOrgIds)])
-        : eb('scope_kind', '=', 'user'),
+        ? eb.or([eb('t.scope_kind', '=', 'user'), eb('t.scope_org_id', 'in', filter.visibleOrgIds)])
+        : eb('t.scope_kind', '=', 'user'),
     );
   }
-  if (query.toolkit) q = q.where('toolkit', '=', query.toolkit);
-  if (query.outcome) q = q.where('outcome', '=', query.outcome);
-  if (query.before) q = q.where('id', '<', query.before as never);
-  return (await q.execute()).map(toEntry);
+  if (query.toolkit) q = q.where('t.toolkit', '=', query.toolkit);
+  if (query.outcome) q = q.where('t.outcome', '=', query.outcome);
+  if (query.actor) q = q.where('t.actor_user_id', '=', query.actor);
+  if (query.from) q = q.where('t.started_at', '>=', query.from);
+  if (query.to) q = q.where('t.started_at', '<', query.to);
+  if (query.before) q = q.where('t.id', '<', query.before as never);
+  return (await q.execute()).map((row) => ({
+    ...toEntry(row),
+    actorName: row.actor_name,
+    account:
+      row.connected_account_id === null
+        ? null
+        : { label: row.account_label, upstreamIdentity: row.account_identity },
+  }));
 }

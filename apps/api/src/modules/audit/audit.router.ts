@@ -1,12 +1,22 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { parsed } from '../../trpc/parsed.js';
 import { scopedProcedure } from '../../trpc/procedures.js';
-import { auditListInput, auditListOutput } from './audit.schema.js';
-import { listAudit } from './audit.service.js';
+import {
+  auditEventsInput,
+  auditEventsOutput,
+  auditListInput,
+  auditListOutput,
+} from './audit.schema.js';
+import { listAudit, listEvents } from './audit.service.js';
 
 export const auditRouter = {
   /** An organization's executions (admins), or the caller's own; newest first, by cursor. */
   list: scopedProcedure('audit.read', auditListInput)
     .output(parsed(auditListOutput))
     .query(({ ctx, input }) => listAudit(ctx.deps, ctx.acting, input)),
+
+  /** The log of what is not a tool execution (refused management actions), as `list` scopes it. */
+  events: scopedProcedure('audit.read', auditEventsInput)
+    .output(parsed(auditEventsOutput))
+    .query(({ ctx, input }) => listEvents(ctx.deps, ctx.acting, input)),
 } satisfies TRPCRouterRecord;

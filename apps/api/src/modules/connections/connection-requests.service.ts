@@ -9,6 +9,7 @@ import {
   type ConnectionRequestRecord,
   finishRequest,
   insertRequest,
+  pendingRequestsOf,
   requestById,
 } from './requests.repo.js';
 
@@ -93,6 +94,7 @@ export async function authorizeConnection(
     connectedAccountId: link.connectedAccountId,
     reconnectOf: null,
     callbackUrl,
+    redirectUrl: link.redirectUrl,
     expiresAt,
     createdAt: now,
   });
@@ -225,10 +227,60 @@ export async function reconnectConnection(
     connectedAccountId: account.id,
     reconnectOf: account.id,
     callbackUrl,
+    redirectUrl: refreshed.redirectUrl,
     expiresAt,
     createdAt: now,
   });
   // Without a redirect Composio re-authorized on its own; the callback URL settles the request.
   const redirectUrl = refreshed.redirectUrl ?? composioCallbackUrl(publicUrl, requestId);
   return { requestId, redirectUrl, expiresAt: expiresAt.toISOString() };
+}
+
+/** A request still waiting for consent, as its requester sees it. */
+export interface PendingRequestView {
+  requestId: string;
+  toolkit: string;
+  scope: { kind: 'user' | 'org'; id: string };
+  label: string | null;
+  /** The account being re-authorized, for a reconnect. */
+  reconnectOf: string | null;
+  /** Where to send the person to finish it; null when Composio gave none. */
+  redirectUrl: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The caller's own requests still waiting for consent (abandoned ones too, until they expire). */
+export async function listPendingRequests(
+  deps: AppDeps,
+  principal: Principal,
+): Promise<PendingRequestView[]> {
+  const requests = await pendingRequestsOf(deps.db, principal.userId, deps.now());
+  return requests.map((request) => ({
+    requestId: request.id,
+    toolkit: request.toolkit,
+    scope: publicScope(request.scope),
+    label: request.label,
+    reconnectOf: request.reconnectOf,
+    redirectUrl: request.redirectUrl,
+    createdAt: request.createdAt.toISOString(),
+    expiresAt: request.expiresAt.toISOString(),
+  }));
+}
+
+/** Gives up a request its requester no longer wants; someone else's is NOT_FOUND. */
+export async function cancelRequest(deps: AppDeps, principal: Principal, requestId: string) {
+  const request = await requestById(deps.db, requestId);
+  if (!request || request.requestedBy !== principal.userId) throw notFound('Connection request');
+  if (
+    request.status !== 'INITIATED' ||
+    !(await finishRequest(deps.db, request.id, 'FAILED', 'CANCELLED', deps.now()))
+  ) {
+    throw new AppError(
+      'REQUEST_NOT_PENDING',
+      `The connection request is ${request.status === 'INITIATED' ? 'settled' : request.status} already`,
+      { details: { status: request.status } },
+    );
+  }
+  return { requestId: request.id, status: 'FAILED' as const, statusReason: 'CANCELLED' as const };
 }

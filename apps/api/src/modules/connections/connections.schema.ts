@@ -83,3 +83,22 @@ export function listedScopes(userId: UserId, input: ListInput): ScopesRead {
     },
   };
 }
+
+export const pendingRequestsOutput = z.array(
+  z.object({
+    requestId: z.string(),
+    toolkit: z.string(),
+    scope: scopeOutput,
+    label: z.string().nullable(),
+    reconnectOf: z.string().nullable(),
+    redirectUrl: z.string().nullable(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+  }),
+);
+
+export const cancelledRequestOutput = z.object({
+  requestId: z.string(),
+  status: z.literal('FAILED'),
+  statusReason: z.literal('CANCELLED'),
+});

@@ -22,6 +22,8 @@ export interface ConnectionRequestRecord {
   status: RequestStatus;
   statusReason: string | null;
   callbackUrl: string | null;
+  /** Where the person consents (kept so an abandoned request can be resumed). */
+  redirectUrl: string | null;
   expiresAt: Date;
   createdAt: Date;
   completedAt: Date | null;
@@ -41,6 +43,7 @@ function toRequest(row: RequestRow): ConnectionRequestRecord {
     status: row.status as RequestStatus,
     statusReason: row.status_reason,
     callbackUrl: row.callback_url,
+    redirectUrl: row.redirect_url,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
     completedAt: row.completed_at,
@@ -79,6 +82,7 @@ export async function insertRequest(
       reconnect_of: request.reconnectOf,
       status: 'INITIATED',
       callback_url: request.callbackUrl,
+      redirect_url: request.redirectUrl,
       expires_at: request.expiresAt,
       created_at: request.createdAt,
     })
@@ -103,4 +107,22 @@ export async function finishRequest(
     .where('status', '=', 'INITIATED')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** The requests `requestedBy` started that still wait for consent, newest first. */
+export async function pendingRequestsOf(
+  db: Db,
+  requestedBy: string,
+  now: Date,
+): Promise<ConnectionRequestRecord[]> {
+  const rows = await db
+    .selectFrom('connection_requests')
+    .selectAll()
+    .where('requested_by', '=', requestedBy)
+    .where('status', '=', 'INITIATED')
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map(toRequest);
 }

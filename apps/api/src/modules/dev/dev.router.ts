@@ -9,6 +9,10 @@ import { userExists } from '../users/users.repo.js';
 export const devRouter = {
   /** Dev mode only: a token for one of the seeded people, so the console can sign in without an IdP. */
   signIn: publicProcedure
+    .meta({
+      who: 'anyone, with AUTH_MODE=dev only',
+      reasons: ['DEV_MODE_ONLY', 'NOT_FOUND', 'INVALID_USER_ID'],
+    })
     .input(parsed(z.object({ userId: userIdSchema }).strict()))
     .output(parsed(z.object({ token: z.string() })))
     .mutation(async ({ ctx, input }) => {

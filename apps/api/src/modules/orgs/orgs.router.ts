@@ -18,11 +18,15 @@ import {
 
 // Changing members needs only membership here: who may make which change (admins manage members,
 // only an owner grants or removes owner and admin) is identity's planRoleChange, in the service.
+const MEMBER_CHANGES =
+  'admins and up of the organization (only an owner grants or removes owner and admin)';
+
 export const membersRouter = {
   list: orgProcedure('org.read', orgInput)
     .output(parsed(membersOutput))
     .query(({ ctx }) => listMembers(ctx.deps, ctx.org.orgId)),
   set: orgProcedure('org.read', setMemberInput)
+    .meta({ who: MEMBER_CHANGES, reasons: ['LAST_OWNER'] })
     .output(parsed(membersOutput))
     .mutation(({ ctx, input }) =>
       changeMembership(ctx.deps, ctx.userId, ctx.org.orgId, {
@@ -32,6 +36,7 @@ export const membersRouter = {
       }),
     ),
   remove: orgProcedure('org.read', removeMemberInput)
+    .meta({ who: MEMBER_CHANGES, reasons: ['LAST_OWNER'] })
     .output(parsed(membersOutput))
     .mutation(({ ctx, input }) =>
       changeMembership(ctx.deps, ctx.userId, ctx.org.orgId, {
@@ -43,6 +48,7 @@ export const membersRouter = {
 
 export const orgsRouter = {
   create: authedProcedure
+    .meta({ reasons: ['ORG_EXISTS', 'INVALID_ORG_ID'] })
     .input(parsed(createOrgInput))
     .output(parsed(orgOutput))
     .mutation(({ ctx, input }) => createOrganization(ctx.deps, ctx.userId, input)),

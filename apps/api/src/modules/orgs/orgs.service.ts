@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   checkOrgId,
   type OrgId,
+  orgScope,
   planRoleChange,
   type RoleChange,
   type RolePlanFailure,
@@ -9,6 +10,7 @@ import {
 } from '@switchboard/identity';
 import { AppError, type Reason } from '../../errors.js';
 import type { AppDeps } from '../../platform/deps.js';
+import { recordRefusal } from '../audit/audit.service.js';
 import type { OrgMembership } from '../callers/callers.repo.js';
 import { lockOrganization, membersOf, removeMember, setMemberRole } from './members.repo.js';
 import { getOrganization, insertOrganization } from './orgs.repo.js';
@@ -87,13 +89,17 @@ export async function changeMembership(
   change: RoleChange,
 ) {
   const now = deps.now();
+  let refused: AppError | undefined;
   await deps.db.transaction().execute(async (trx) => {
     if (!(await lockOrganization(trx, orgId))) {
       throw new AppError('NOT_FOUND', 'Organization was not found');
     }
     const members = await membersOf(trx, orgId);
     const plan = planRoleChange(members, actor, change);
-    if (!plan.ok) throw new AppError(PLAN_FAILURES[plan.reason], plan.message);
+    if (!plan.ok) {
+      refused = new AppError(PLAN_FAILURES[plan.reason], plan.message);
+      return;
+    }
     if (change.kind === 'set') {
       await trx
         .insertInto('users')
@@ -105,6 +111,20 @@ export async function changeMembership(
       await removeMember(trx, orgId, change.userId);
     }
   });
+  if (refused) {
+    // A member refused for their role is recorded in the organization's log.
+    if (refused.reason === 'ROLE_REQUIRED') {
+      await recordRefusal(deps, {
+        actorUserId: actor,
+        scope: orgScope(orgId),
+        action: 'members.manage',
+        target: change.userId,
+        reason: refused.reason,
+        channel: 'trpc',
+      });
+    }
+    throw refused;
+  }
   return memberViews(deps, orgId);
 }
 

@@ -23,6 +23,7 @@ export const policiesRouter = {
     }),
 
   remove: orgProcedure('policies.manage', removePolicyInput)
+    .meta({ reasons: ['NOT_FOUND'] })
     .output(parsed(z.object({ toolkit: z.string(), removed: z.literal(true) })))
     .mutation(({ ctx, input }) => removePolicy(ctx.deps, input.orgId, input.toolkit)),
 } satisfies TRPCRouterRecord;

@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { COMPOSIO_FAILURES } from '../../errors.js';
 import { parsed } from '../../trpc/parsed.js';
 import { authedProcedure } from '../../trpc/procedures.js';
 
@@ -22,6 +23,7 @@ const toolkitOutput = z.object({
 export const toolkitsRouter = {
   /** Composio's toolkit catalog: anyone signed in may browse it. */
   list: authedProcedure
+    .meta({ reasons: COMPOSIO_FAILURES })
     .input(parsed(listToolkitsInput))
     .output(parsed(z.array(toolkitOutput)))
     .query(({ ctx, input }) =>

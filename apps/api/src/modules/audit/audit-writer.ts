@@ -33,8 +33,19 @@ export class AuditWriter {
     );
   }
 
+  private readonly listeners: Array<(attempt: ExecutionAttempt) => void> = [];
+
+  /**
+   * Calls `listener` once for every attempt whose final outcome is committed (metrics count
+   * executions here). A listener must not throw; it runs after the row is safe.
+   */
+  onSettled(listener: (attempt: ExecutionAttempt) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Resolves once the row is committed; rejects with the database's error if it could not be. */
-  record(attempt: ExecutionAttempt): Promise<void> {
-    return this.writes.call(attempt);
+  async record(attempt: ExecutionAttempt): Promise<void> {
+    await this.writes.call(attempt);
+    for (const listener of this.listeners) listener(attempt);
   }
 }

@@ -10,6 +10,7 @@ import { registerHealthRoutes } from './http/health.routes.js';
 import { registerMcpRoutes } from './mcp/mcp.routes.js';
 import { type AppRouter, appRouter } from './modules/app.router.js';
 import { registerCallbackRoute } from './modules/connections/callback.route.js';
+import { registerComposioWebhookRoute } from './modules/connections/composio-webhook.route.js';
 import type { AppDeps } from './platform/deps.js';
 import { registerTrpcRoute, type TrpcRouteOptions } from './platform/direct-trpc/trpc.route.js';
 import { securityHeaders } from './platform/security-headers.js';
@@ -79,16 +80,21 @@ export async function buildApp(
     methods: ['GET', 'POST'],
   });
 
+  // Read once the server listens: server.address() is a system call, and MCP asks on every request.
+  let listeningUrl: string | undefined;
   const publicUrl = () => {
     if (config.PUBLIC_URL) return config.PUBLIC_URL;
+    if (listeningUrl) return listeningUrl;
     const address = app.server.address() as AddressInfo | null;
-    const port = address?.port ?? config.PORT;
-    return `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+    const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${address?.port ?? config.PORT}`;
+    if (address) listeningUrl = url;
+    return url;
   };
 
   registerErrorHandler(app, config.NODE_ENV === 'production');
   registerHealthRoutes(app, deps);
   registerCallbackRoute(app, deps);
+  registerComposioWebhookRoute(app, deps);
   registerMcpRoutes(app, deps, publicUrl);
   registerTrpcRoute(
     app,

@@ -47,6 +47,17 @@ export const configSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
     SEED_DEMO: bool.default(false),
+    /** Lets webhooks reach loopback and private addresses; the default outside production. */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.optional(),
+    WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+    /** How often each instance looks for due webhook deliveries. */
+    WEBHOOK_POLL_MS: positiveInt.default(500),
+    /** Multiplies the retry delays (tests shrink them). */
+    WEBHOOK_RETRY_SCALE: z.coerce.number().positive().max(1).default(1),
+    /** Sends webhooks from this instance (off: another instance's workers do). */
+    WEBHOOK_DELIVERY: bool.default(true),
+    /** Standard Webhooks secret (`whsec_…`) of Composio's webhook subscription. */
+    COMPOSIO_WEBHOOK_SECRET: z.string().min(8).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -82,7 +93,12 @@ export const configSchema = z
     }
   });
 
-export type Config = z.output<typeof configSchema>;
+type ParsedConfig = z.output<typeof configSchema>;
+
+/** The configuration, with the defaults that depend on other settings filled in. */
+export type Config = Omit<ParsedConfig, 'WEBHOOK_ALLOW_PRIVATE_TARGETS'> & {
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -100,7 +116,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return result.data;
+  return {
+    ...result.data,
+    WEBHOOK_ALLOW_PRIVATE_TARGETS:
+      result.data.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? result.data.NODE_ENV !== 'production',
+  };
 }
 
 /** A configuration for tests and tools: the defaults plus what is given. */

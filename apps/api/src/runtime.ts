@@ -85,6 +85,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       ...(options.now ? { now: options.now } : {}),
     });
     closers.push(() => platform.close());
+    platform.start();
     return { deps: platform.deps, close };
   } catch (error) {
     await close();

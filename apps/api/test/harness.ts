@@ -186,6 +186,9 @@ const TABLES = [
   'connection_requests',
   'tool_executions',
   'audit_events',
+  'events',
+  'webhook_endpoints',
+  'webhook_deliveries',
 ] as const;
 
 /** Row counts of every table, to prove a rejected call wrote nothing. */

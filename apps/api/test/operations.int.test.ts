@@ -156,7 +156,7 @@ describe('operations (PGlite)', () => {
 
   it('me.get shows the caller and their organizations with roles', async () => {
     expect(await h.as('carol').me.get.query()).toStrictEqual({
-      user: { id: 'carol', displayName: 'Carol (Acme viewer)' },
+      user: { id: 'carol', displayName: 'Carol' },
       orgs: [{ id: 'acme', name: 'Acme', role: 'viewer' }],
     });
   });

@@ -14,6 +14,7 @@ import { toolsRoutes } from './routes/tools.routes.js';
 import { createStateSaver, loadStateFile } from './state/persist.js';
 import { EmulatorState } from './state/store.js';
 import type { RequestLogEntry } from './state/types.js';
+import { WebhookSender } from './state/webhooks.js';
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -92,6 +93,7 @@ export function buildEmulatorApp(options: EmulatorAppOptions = {}): FastifyInsta
     execute: { foreignAccountErrorCode: options.foreignAccountErrorCode ?? 1803 },
     legacyInitiate: options.legacyInitiate ?? 'deprecated',
     displayName: options.displayName,
+    webhooks: new WebhookSender(() => state.now()),
   };
 
   const app = Fastify({

@@ -7,6 +7,12 @@ import type {
   Updateable,
 } from 'kysely';
 
+/**
+ * A JSON column: read as the parsed value, written as a JSON text (pg sends a JS object as JSON,
+ * PGlite too, but an array would travel as a PostgreSQL array).
+ */
+export type Json = ColumnType<unknown, string, string>;
+
 /** A member's role in an organization, highest first. */
 export type MembershipRole = 'owner' | 'admin' | 'member' | 'viewer';
 
@@ -176,6 +182,73 @@ export interface AuditEventsTable extends ScopeColumns {
   channel: Generated<ExecutionChannel>;
 }
 
+/** The outbox: one row per lifecycle event, written with the change it describes. */
+export interface EventsTable extends ScopeColumns {
+  id: string;
+  type: string;
+  actor_kind: 'user' | 'composio' | 'system';
+  actor_id: string | null;
+  data: Json;
+  occurred_at: Date;
+}
+
+/** A subscription to a scope's events. */
+export interface WebhookEndpointsTable extends ScopeColumns {
+  id: string;
+  url: string;
+  event_types: string[];
+  description: string | null;
+  enabled: Generated<boolean>;
+  /** The Standard Webhooks signing secret (`whsec_…`), shown once when made. */
+  secret: string;
+  /** The secret before the last rotation, still signing until it expires. */
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  disabled_reason: string | null;
+  /** Since when deliveries to it have kept failing; null while it answers. */
+  failing_since: Date | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One event owed to one endpoint. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Date;
+  /** A worker's claim: others leave the row alone until then. */
+  locked_until: Date | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+}
+
+/** One try at a delivery: what the receiver answered, and how fast. */
+export interface WebhookAttemptsTable {
+  id: GeneratedAlways<string>;
+  delivery_id: string;
+  attempted_at: Date;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  /** The start of the receiver's answer, no more. */
+  response_prefix: string | null;
+}
+
+/** Composio webhook ids already acted on. */
+export interface ComposioWebhooksTable {
+  webhook_id: string;
+  type: string;
+  received_at: Date;
+}
+
 /** The Kysely database type: every table Switchboard stores. */
 export interface Database {
   users: UsersTable;
@@ -186,6 +259,11 @@ export interface Database {
   connection_requests: ConnectionRequestsTable;
   tool_executions: ToolExecutionsTable;
   audit_events: AuditEventsTable;
+  events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  composio_webhooks: ComposioWebhooksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

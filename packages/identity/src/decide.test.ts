@@ -86,6 +86,7 @@ describe('decide: docs/design.md role table', () => {
     ['members.manage', NA, SNF, SNF, RR, RR, 'ok', 'ok'],
     ['policies.manage', NA, SNF, SNF, RR, RR, 'ok', 'ok'],
     ['audit.read', 'ok', SNF, SNF, RR, RR, 'ok', 'ok'],
+    ['webhooks.manage', 'ok', SNF, SNF, RR, RR, 'ok', 'ok'],
     ['org.read', NA, SNF, SNF, 'ok', 'ok', 'ok', 'ok'],
   ];
 
@@ -406,6 +407,7 @@ describe('roleIn, principalFrom, allowedActions, isNotFoundReason', () => {
       'connections.manage',
       'tools.execute',
       'audit.read',
+      'webhooks.manage',
     ]);
     expect(allowedActions(withRole('owner'), { scope: userScope(bob) })).toStrictEqual([]);
   });

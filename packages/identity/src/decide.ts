@@ -86,7 +86,7 @@ export function roleIn(principal: Principal, orgId: OrgId): Role | null {
  * The roles that may perform an action in an org scope, highest first (docs/design.md rule 3):
  * reading is viewer+, connecting follows `policy.connectRoles` (default admin+), managing
  * accounts is admin+, executing follows `policy.executeRoles` (default member+), managing
- * members and policies and reading the audit log are admin+. Policy role lists count upwards:
+ * members, policies and webhooks and reading the audit log are admin+. Policy role lists count upwards:
  * a listed role admits every higher role.
  */
 export function orgRolesFor(action: Action, policy?: ToolkitPolicy | null): readonly Role[] {
@@ -103,6 +103,7 @@ export function orgRolesFor(action: Action, policy?: ToolkitPolicy | null): read
     case 'members.manage':
     case 'policies.manage':
     case 'audit.read':
+    case 'webhooks.manage':
       return rolesAtLeast('admin');
     default:
       return [];

@@ -55,6 +55,7 @@ export const ACTIONS = [
   'members.manage',
   'policies.manage',
   'audit.read',
+  'webhooks.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export const actionSchema = z.enum(ACTIONS);

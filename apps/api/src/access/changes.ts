@@ -11,6 +11,7 @@ const CHANGES: ReadonlySet<Action> = new Set<Action>([
   'connections.manage',
   'policies.manage',
   'members.manage',
+  'webhooks.manage',
 ]);
 
 /**

@@ -8,6 +8,7 @@ import { policiesRouter } from './policies/policies.router.js';
 import { serverRouter } from './server/server.router.js';
 import { toolkitsRouter } from './toolkits/toolkits.router.js';
 import { toolsRouter } from './tools/tools.router.js';
+import { webhooksRouter } from './webhooks/webhooks.router.js';
 
 export const appRouter = router({
   me: meRouter,
@@ -19,6 +20,7 @@ export const appRouter = router({
   audit: auditRouter,
   dev: devRouter,
   server: serverRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,7 +9,9 @@ import type { Config } from '../config.js';
 import { AuditWriter } from '../modules/audit/audit-writer.js';
 import { CallerReads } from '../modules/callers/caller-reads.js';
 import { ReconcileState } from '../modules/connections/reconcile.service.js';
+import { announceDenials } from '../modules/events/execution-events.js';
 import { ArgumentValidators } from '../modules/tools/arguments.js';
+import { DeliveryWorker } from '../modules/webhooks/delivery.js';
 import { InFlight } from './in-flight.js';
 import {
   createMemoryQuotas,
@@ -66,6 +68,8 @@ export interface AppDeps {
   pingDatabase: () => Promise<void>;
   /** Checks that Redis answers, when it is configured; used by /readyz. */
   pingRedis: (() => Promise<void>) | undefined;
+  /** Sends the outbox's webhook deliveries; absent when this instance does not (`WEBHOOK_DELIVERY`). */
+  deliveries: DeliveryWorker | undefined;
 }
 
 export interface DepsParts {
@@ -79,8 +83,10 @@ export interface DepsParts {
 
 export interface Platform {
   deps: AppDeps;
-  /** Drops what the caches hold; the connections themselves are closed by their owner. */
-  close(): void;
+  /** Starts the background work (webhook deliveries). */
+  start(): void;
+  /** Stops the background work and drops what the caches hold; the connections are closed by their owner. */
+  close(): Promise<void>;
 }
 
 /** The one place every cache, limiter, batcher and compiled validator of the app is built. */
@@ -100,6 +106,21 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
   const toolkitNames = createMemoryCache<Record<string, string>>({ ttlMs: TOOL_LIST_TTL_MS });
   const knownUsers = new LRUCache<string, true>({ max: KNOWN_USERS_MAX });
   const argumentValidators = new ArgumentValidators();
+  const now = parts.now ?? (() => new Date());
+  const deliveries = config.WEBHOOK_DELIVERY
+    ? new DeliveryWorker({
+        db,
+        now,
+        rules: {
+          allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+          requireHttps: config.NODE_ENV === 'production',
+        },
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        pollMs: config.WEBHOOK_POLL_MS,
+        retryScale: config.WEBHOOK_RETRY_SCALE,
+        logger,
+      })
+    : undefined;
   const reconciles = new ReconcileState();
   const deps: AppDeps = {
     config,
@@ -115,7 +136,7 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
     mcpSchemaValidator: new AjvJsonSchemaValidator(),
     reconciles,
     knownUsers,
-    now: parts.now ?? (() => new Date()),
+    now,
     audit: new AuditWriter(db),
     callers: new CallerReads(db),
     logger,
@@ -128,10 +149,16 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
           await redis.ping();
         }
       : undefined,
+    deliveries,
   };
+  announceDenials(deps);
   return {
     deps,
-    close() {
+    start() {
+      deliveries?.start();
+    },
+    async close() {
+      await deliveries?.stop();
       knownUsers.clear();
       argumentValidators.clear();
       reconciles.clear();

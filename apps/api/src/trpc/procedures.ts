@@ -8,6 +8,7 @@ import { loadCaller, loadCallerWithAccounts, verifyBearer } from '../auth/authen
 import { AppError, notFound } from '../errors.js';
 import { accountById } from '../modules/connections/accounts.repo.js';
 import { accountIdInput } from '../modules/shared.schema.js';
+import { deliveryById, endpointById } from '../modules/webhooks/webhooks.repo.js';
 import { toAppError } from '../platform/error-mapping.js';
 import type { Context } from './context.js';
 import { baseProcedure } from './init.js';
@@ -153,6 +154,51 @@ export function accountProcedure<S extends z.ZodRawShape>(action: Action, shape:
         { subject: account.id, channel: 'trpc' },
       );
       return next({ ctx: { account } });
+    });
+}
+
+/**
+ * Procedures on one webhook endpoint: loaded and `action` authorized against its scope before
+ * the handler runs; another scope's endpoints are NOT_FOUND.
+ */
+export function webhookProcedure<S extends z.ZodRawShape>(action: Action, shape: S) {
+  return authedProcedure
+    .meta({ action })
+    .input(parsed(z.object({ endpointId: z.uuid(), ...shape }).strict()))
+    .use(async ({ ctx, input, next }) => {
+      const endpoint = await endpointById(
+        ctx.deps.db,
+        (input as { endpointId: string }).endpointId,
+      );
+      if (!endpoint) throw notFound('Webhook endpoint');
+      await authorizeChange(
+        ctx.deps,
+        ctx.principal,
+        action,
+        { scope: endpoint.scope },
+        { subject: endpoint.id, channel: 'trpc' },
+      );
+      return next({ ctx: { endpoint } });
+    });
+}
+
+/** A delivery of an endpoint, authorized as its endpoint. */
+export function deliveryProcedure(action: Action) {
+  return authedProcedure
+    .meta({ action })
+    .input(parsed(z.object({ deliveryId: z.uuid() }).strict()))
+    .use(async ({ ctx, input, next }) => {
+      const delivery = await deliveryById(ctx.deps.db, input.deliveryId);
+      const endpoint = delivery ? await endpointById(ctx.deps.db, delivery.endpoint_id) : undefined;
+      if (!delivery || !endpoint) throw notFound('Webhook delivery');
+      await authorizeChange(
+        ctx.deps,
+        ctx.principal,
+        action,
+        { scope: endpoint.scope },
+        { subject: endpoint.id, channel: 'trpc' },
+      );
+      return next({ ctx: { endpoint, deliveryId: delivery.id } });
     });
 }
 

@@ -51,6 +51,13 @@ interface World {
   freshAcmeMember(): Promise<string>;
   freshAcmePolicy(): Promise<string>;
   freshAcmeRequest(): Promise<string>;
+  acmeEndpoint: string;
+  victorEndpoint: string;
+  globexEndpoint: string;
+  acmeDelivery: string;
+  victorDelivery: string;
+  globexDelivery: string;
+  freshAcmeEndpoint(): Promise<string>;
   unique(): number;
 }
 
@@ -162,6 +169,44 @@ const SPECS: Record<string, Spec> = {
           },
   },
   'audit.list': { ownOrg: ADMIN_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+  'webhooks.create': {
+    ownOrg: ADMIN_UP,
+    input: (t) =>
+      org(t, (orgId) => ({ orgId, url: 'http://127.0.0.1:9/hook', events: ['policy.changed'] })),
+  },
+  'webhooks.list': { ownOrg: ADMIN_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+  'webhooks.get': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => ({ endpointId: pick(t, w.acmeEndpoint, w.victorEndpoint, w.globexEndpoint) }),
+  },
+  'webhooks.update': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => ({
+      endpointId: pick(t, w.acmeEndpoint, w.victorEndpoint, w.globexEndpoint),
+      description: `d-${w.unique()}`,
+    }),
+  },
+  'webhooks.delete': {
+    ownOrg: ADMIN_UP,
+    input: async (t, w) => ({
+      endpointId:
+        t === 'own-org'
+          ? await w.freshAcmeEndpoint()
+          : pick(t, '', w.victorEndpoint, w.globexEndpoint),
+    }),
+  },
+  'webhooks.rotateSecret': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => ({ endpointId: pick(t, w.acmeEndpoint, w.victorEndpoint, w.globexEndpoint) }),
+  },
+  'webhooks.deliveries': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => ({ endpointId: pick(t, w.acmeEndpoint, w.victorEndpoint, w.globexEndpoint) }),
+  },
+  'webhooks.redeliver': {
+    ownOrg: ADMIN_UP,
+    input: (t, w) => ({ deliveryId: pick(t, w.acmeDelivery, w.victorDelivery, w.globexDelivery) }),
+  },
   'audit.events': { ownOrg: ADMIN_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
   'connections.pending': { resourceFree: true, input: () => undefined },
   // Only whoever asked may cancel a request: alice asked for Acme's (a fresh one each time).
@@ -251,6 +296,14 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
     await alice.orgs.members.set.mutate({ orgId: 'acme', userId: 'erin', role: 'admin' });
     await alice.orgs.members.set.mutate({ orgId: 'acme', userId: 'rita', role: 'member' });
     await alice.orgs.members.remove.mutate({ orgId: 'acme', userId: 'rita' });
+    const hook = 'http://127.0.0.1:9/hook';
+    const acmeEndpoint = (
+      await alice.webhooks.create.mutate({
+        orgId: 'acme',
+        url: hook,
+        events: ['connection.activated'],
+      })
+    ).id;
     const acmeSlack = (
       await connect(h, 'alice', { toolkit: 'slack', orgId: 'acme', identity: 'acme@example.test' })
     ).id;
@@ -260,6 +313,9 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
 
     const gina = h.as('gina');
     await gina.orgs.create.mutate({ name: 'Globex', id: 'globex' });
+    const globexEndpoint = (
+      await gina.webhooks.create.mutate({ orgId: 'globex', url: hook, events: ['policy.changed'] })
+    ).id;
     await gina.policies.set.mutate({ orgId: 'globex', toolkit: 'slack', scope: 'org' });
     const globexSlack = (
       await connect(h, 'gina', {
@@ -273,18 +329,41 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
     ).requestId;
 
     const victor = h.as('victor');
+    const victorEndpoint = (
+      await victor.webhooks.create.mutate({ url: hook, events: ['connection.activated'] })
+    ).id;
     const victorGithub = (
       await connect(h, 'victor', { toolkit: 'github', identity: 'victor@example.test' })
     ).id;
     const victorRequest = (await victor.connections.authorize.mutate({ toolkit: 'notion' }))
       .requestId;
 
+    const firstDelivery = async (client: typeof alice, endpointId: string) =>
+      (await client.webhooks.deliveries.query({ endpointId })).items[0]?.id ?? '';
+    const acmeDelivery = await firstDelivery(alice, acmeEndpoint);
+    const globexDelivery = await firstDelivery(gina, globexEndpoint);
+    const victorDelivery = await firstDelivery(victor, victorEndpoint);
     let counter = 0;
     const unique = () => {
       counter += 1;
       return counter;
     };
     world = {
+      acmeEndpoint,
+      victorEndpoint,
+      globexEndpoint,
+      acmeDelivery,
+      victorDelivery,
+      globexDelivery,
+      async freshAcmeEndpoint() {
+        return (
+          await alice.webhooks.create.mutate({
+            orgId: 'acme',
+            url: hook,
+            events: ['policy.changed'],
+          })
+        ).id;
+      },
       acmeSlack,
       acmeRequest,
       victorGithub,
@@ -316,6 +395,10 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
       },
     };
     foreignIds = [
+      victorEndpoint,
+      globexEndpoint,
+      victorDelivery,
+      globexDelivery,
       victorGithub,
       victorRequest,
       globexSlack,

@@ -97,7 +97,8 @@ const matchesQuery = (q: Query, pairs: Record<string, string>) =>
  * and disable accounts, move the clock, read and clear the request log, inject faults.
  * They need no API key, are not logged and are never faulted.
  */
-export function controlsRoutes(app: FastifyInstance, { state }: RouteDeps): void {
+export function controlsRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { state } = deps;
   const view = (a: AccountRecord, request: FastifyRequest) =>
     accountView(a, publicUrlOf(state, request));
   const base = '/_emulator';
@@ -145,8 +146,34 @@ export function controlsRoutes(app: FastifyInstance, { state }: RouteDeps): void
 
   app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
     `${base}/accounts/:id/expire`,
-    async (request) => view(state.expire(request.params.id, request.body?.reason), request),
+    async (request) => {
+      const account = state.expire(request.params.id, request.body?.reason);
+      deps.webhooks.accountExpired(account);
+      return view(account, request);
+    },
   );
+
+  // Composio's webhook subscription: where account events go, signed with the secret.
+  app.post<{ Body: { url?: unknown; secret?: unknown } }>(
+    `${base}/webhooks`,
+    async (request, reply) => {
+      const { url, secret } = request.body ?? {};
+      if (typeof url !== 'string' || typeof secret !== 'string' || !secret.startsWith('whsec_')) {
+        throw new EmulatorError('BAD_REQUEST', 'a webhook target needs a url and a whsec_ secret');
+      }
+      deps.webhooks.target = { url, secret };
+      return reply.code(204).send();
+    },
+  );
+  app.get(`${base}/webhooks`, async () => {
+    await deps.webhooks.settled();
+    return { target: deps.webhooks.target?.url ?? null, sent: deps.webhooks.sent };
+  });
+  app.delete(`${base}/webhooks`, async (_request, reply) => {
+    deps.webhooks.target = null;
+    deps.webhooks.sent.length = 0;
+    return reply.code(204).send();
+  });
   app.post<{ Params: { id: string } }>(`${base}/accounts/:id/disable`, async (request) =>
     view(state.setEnabled(request.params.id, false), request),
   );

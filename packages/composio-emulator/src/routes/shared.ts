@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { EmulatorError } from '../errors.js';
 import type { ExecuteOptions } from '../execute.js';
 import type { EmulatorState } from '../state/store.js';
+import type { WebhookSender } from '../state/webhooks.js';
 
 export interface RouteDeps {
   state: EmulatorState;
@@ -9,6 +10,7 @@ export interface RouteDeps {
   legacyInitiate: 'deprecated' | 'retired';
   /** A display name for a Composio user id on the consent page, if the host knows one. */
   displayName?: ((composioUserId: string) => string | undefined) | undefined;
+  webhooks: WebhookSender;
 }
 
 export const API = '/api/v3.1';

@@ -9,6 +9,7 @@ import * as createToolExecutions from './20261125_1206_create_tool_executions.js
 import * as addToolExecutionsChannel from './20261203_1000_add_tool_executions_channel.js';
 import * as createAuditEvents from './20261203_1100_create_audit_events.js';
 import * as addConnectionRequestsRedirectUrl from './20261203_1101_add_connection_requests_redirect_url.js';
+import * as createEventsAndWebhooks from './20261203_1200_create_events_and_webhooks.js';
 
 /**
  * Every migration, by name. Imported statically (not read from a folder) so that the same code
@@ -25,4 +26,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261203_1000_add_tool_executions_channel': addToolExecutionsChannel,
   '20261203_1100_create_audit_events': createAuditEvents,
   '20261203_1101_add_connection_requests_redirect_url': addConnectionRequestsRedirectUrl,
+  '20261203_1200_create_events_and_webhooks': createEventsAndWebhooks,
 };

@@ -1,48 +1,22 @@
 import { GatewayError } from '@switchboard/composio-gateway';
-import { type AccountStatus, composioUserIdFor, type Scope } from '@switchboard/identity';
+import { composioUserIdFor, type Scope, type UserId } from '@switchboard/identity';
 import { AppError, notFound } from '../../errors.js';
 import type { AppDeps } from '../../platform/deps.js';
-import { publicScope } from '../scope-columns.js';
-import { upstreamStatus } from './account-status.js';
+import { recordEvent } from '../events/events.repo.js';
+import type { EventActor } from '../events/events.schema.js';
+import { changeAccountStatus, upstreamStatus } from './account-status.js';
 import {
   type AccountRecord,
   accountById,
+  accountsOf,
   deleteAccount,
   labelTaken,
   pinDefault,
   unpinDefault,
   updateAccount,
 } from './accounts.repo.js';
+import { type ConnectionView, toView } from './connection-view.js';
 import { reconcile } from './reconcile.service.js';
-
-/** One account of the map as the API shows it. */
-export interface ConnectionView {
-  id: string;
-  toolkit: string;
-  scope: { kind: 'user' | 'org'; id: string };
-  label: string | null;
-  upstreamIdentity: string | null;
-  status: AccountStatus;
-  statusReason: string | null;
-  isDefault: boolean;
-  connectedAt: string;
-  connectedBy: string | null;
-}
-
-export function toView(account: AccountRecord): ConnectionView {
-  return {
-    id: account.id,
-    toolkit: account.toolkit,
-    scope: publicScope(account.scope),
-    label: account.label,
-    upstreamIdentity: account.upstreamIdentity,
-    status: account.status,
-    statusReason: account.statusReason,
-    isDefault: account.isDefault,
-    connectedAt: account.connectedAt.toISOString(),
-    connectedBy: account.connectedBy,
-  };
-}
 
 /**
  * The accounts of already-authorized scopes, reconciled with Composio per scope (see
@@ -76,6 +50,7 @@ export async function updateConnection(
   deps: AppDeps,
   account: AccountRecord,
   input: { label?: string | null | undefined; makeDefault?: boolean | undefined },
+  by: UserId,
 ): Promise<ConnectionView> {
   const now = deps.now();
   if (
@@ -97,8 +72,29 @@ export async function updateConnection(
   await deps.db.transaction().execute(async (trx) => {
     if (input.label !== undefined)
       await updateAccount(trx, account.id, { label: input.label }, now);
-    if (input.makeDefault === true) await pinDefault(trx, account, now);
-    if (input.makeDefault === false) await unpinDefault(trx, account.id, now);
+    const pinning = input.makeDefault === true && !account.isDefault;
+    const unpinning = input.makeDefault === false && account.isDefault;
+    if (!pinning && !unpinning) return;
+    const previous = (await accountsOf(trx, [account.composioUserId], account.toolkit)).find(
+      (candidate) => candidate.isDefault,
+    );
+    if (pinning) await pinDefault(trx, account, now);
+    else await unpinDefault(trx, account.id, now);
+    const pinned = pinning ? await accountById(trx, account.id) : undefined;
+    await recordEvent(
+      trx,
+      {
+        type: 'connection.default_changed',
+        scope: account.scope,
+        actor: { kind: 'user', id: by },
+        data: {
+          toolkit: account.toolkit,
+          connection: pinned ? toView(pinned) : null,
+          previousDefaultId: previous?.id ?? null,
+        },
+      },
+      now,
+    );
   });
   return reloaded(deps, account.id);
 }
@@ -110,22 +106,23 @@ export async function updateConnection(
 export async function refreshConnection(
   deps: AppDeps,
   account: AccountRecord,
+  actor: EventActor = { kind: 'composio' },
 ): Promise<ConnectionView> {
   try {
     const info = await deps.gateway.getAccount(account.id);
-    await updateAccount(
-      deps.db,
-      account.id,
+    await changeAccountStatus(
+      deps,
+      account,
       { ...upstreamStatus(info), upstreamIdentity: info.upstreamIdentity },
-      deps.now(),
+      actor,
     );
   } catch (error) {
     if (!(error instanceof GatewayError && error.reason === 'ACCOUNT_NOT_FOUND')) throw error;
-    await updateAccount(
-      deps.db,
-      account.id,
+    await changeAccountStatus(
+      deps,
+      account,
       { status: 'REVOKED', statusReason: 'DELETED_UPSTREAM' },
-      deps.now(),
+      { kind: 'composio' },
     );
   }
   return reloaded(deps, account.id);
@@ -135,20 +132,33 @@ export async function setConnectionEnabled(
   deps: AppDeps,
   account: AccountRecord,
   enabled: boolean,
+  by: UserId,
 ): Promise<ConnectionView> {
   await (enabled
     ? deps.gateway.enableAccount(account.id)
     : deps.gateway.disableAccount(account.id));
-  return refreshConnection(deps, account);
+  return refreshConnection(deps, account, { kind: 'user', id: by });
 }
 
-export async function deleteConnection(deps: AppDeps, account: AccountRecord) {
+export async function deleteConnection(deps: AppDeps, account: AccountRecord, by: UserId) {
   try {
     await deps.gateway.deleteAccount(account.id);
   } catch (error) {
     // Already gone upstream: the map entry is all that is left to remove.
     if (!(error instanceof GatewayError && error.reason === 'ACCOUNT_NOT_FOUND')) throw error;
   }
-  await deleteAccount(deps.db, account.id);
+  await deps.db.transaction().execute(async (trx) => {
+    await deleteAccount(trx, account.id);
+    await recordEvent(
+      trx,
+      {
+        type: 'connection.deleted',
+        scope: account.scope,
+        actor: { kind: 'user', id: by },
+        data: { id: account.id, toolkit: account.toolkit },
+      },
+      deps.now(),
+    );
+  });
   return { id: account.id, deleted: true as const };
 }

@@ -3,8 +3,17 @@ import { composioUserIdFor, type Principal, type UserId } from '@switchboard/ide
 import type { Routed } from '../../access/acting.js';
 import { AppError, notFound } from '../../errors.js';
 import type { AppDeps } from '../../platform/deps.js';
+import { recordEvent } from '../events/events.repo.js';
+import type { EventActor } from '../events/events.schema.js';
 import { publicScope } from '../scope-columns.js';
-import { type AccountRecord, insertAccount, labelTaken, updateAccount } from './accounts.repo.js';
+import {
+  type AccountRecord,
+  accountById,
+  insertAccount,
+  labelTaken,
+  updateAccount,
+} from './accounts.repo.js';
+import { toView } from './connection-view.js';
 import {
   type ConnectionRequestRecord,
   finishRequest,
@@ -84,19 +93,37 @@ export async function authorizeConnection(
   });
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + deps.config.CONNECTION_REQUEST_TTL_SECONDS * 1000);
-  await insertRequest(deps.db, {
-    id: requestId,
-    scope,
-    toolkit: input.toolkit,
-    authConfigId,
-    label: input.label ?? null,
-    requestedBy,
-    connectedAccountId: link.connectedAccountId,
-    reconnectOf: null,
-    callbackUrl,
-    redirectUrl: link.redirectUrl,
-    expiresAt,
-    createdAt: now,
+  await deps.db.transaction().execute(async (trx) => {
+    await insertRequest(trx, {
+      id: requestId,
+      scope,
+      toolkit: input.toolkit,
+      authConfigId,
+      label: input.label ?? null,
+      requestedBy,
+      connectedAccountId: link.connectedAccountId,
+      reconnectOf: null,
+      callbackUrl,
+      redirectUrl: link.redirectUrl,
+      expiresAt,
+      createdAt: now,
+    });
+    await recordEvent(
+      trx,
+      {
+        type: 'connection.requested',
+        scope,
+        actor: { kind: 'user', id: requestedBy },
+        data: {
+          requestId,
+          toolkit: input.toolkit,
+          label: input.label ?? null,
+          reconnectOf: null,
+          expiresAt: expiresAt.toISOString(),
+        },
+      },
+      now,
+    );
   });
   return { requestId, redirectUrl: link.redirectUrl, expiresAt: expiresAt.toISOString() };
 }
@@ -113,14 +140,16 @@ export async function settleRequest(
   if (request.status !== 'INITIATED') return request;
   const now = deps.now();
   if (now.getTime() > request.expiresAt.getTime()) {
-    await finishRequest(deps.db, request.id, 'EXPIRED', 'INITIATION_TIMEOUT', now);
+    await finishWithEvent(deps, request, 'EXPIRED', 'INITIATION_TIMEOUT', { kind: 'system' });
     return { ...request, status: 'EXPIRED', statusReason: 'INITIATION_TIMEOUT', completedAt: now };
   }
   const info = await deps.gateway.getAccount(request.connectedAccountId);
   if (info.status === 'INITIATED' || info.status === 'INITIALIZING') return request;
   if (info.status !== 'ACTIVE') {
     const final = info.status === 'EXPIRED' ? 'EXPIRED' : 'FAILED';
-    await finishRequest(deps.db, request.id, final, info.statusReason ?? info.status, now);
+    await finishWithEvent(deps, request, final, info.statusReason ?? info.status, {
+      kind: 'composio',
+    });
     return {
       ...request,
       status: final,
@@ -133,7 +162,7 @@ export async function settleRequest(
     toolkit: request.toolkit,
   });
   if (info.toolkit !== request.toolkit || !owned.some((account) => account.id === info.id)) {
-    await finishRequest(deps.db, request.id, 'FAILED', 'SCOPE_MISMATCH', now);
+    await finishWithEvent(deps, request, 'FAILED', 'SCOPE_MISMATCH', { kind: 'system' });
     return { ...request, status: 'FAILED', statusReason: 'SCOPE_MISMATCH', completedAt: now };
   }
   // Two pending requests may ask for the same label; the account connected second keeps none
@@ -145,6 +174,7 @@ export async function settleRequest(
       : null;
   await deps.db.transaction().execute(async (trx) => {
     if (!(await finishRequest(trx, request.id, 'ACTIVE', null, now))) return;
+    const actor = { kind: 'user' as const, id: request.requestedBy };
     if (request.reconnectOf) {
       await updateAccount(
         trx,
@@ -152,6 +182,19 @@ export async function settleRequest(
         { status: 'ACTIVE', statusReason: null, upstreamIdentity: info.upstreamIdentity },
         now,
       );
+      const account = await accountById(trx, request.reconnectOf);
+      if (account) {
+        await recordEvent(
+          trx,
+          {
+            type: 'connection.reconnected',
+            scope: account.scope,
+            actor,
+            data: { requestId: request.id, connection: toView(account) },
+          },
+          now,
+        );
+      }
       return;
     }
     await insertAccount(trx, {
@@ -166,6 +209,19 @@ export async function settleRequest(
       connectedBy: request.requestedBy,
       connectedAt: now,
     });
+    const account = await accountById(trx, info.id);
+    if (account) {
+      await recordEvent(
+        trx,
+        {
+          type: 'connection.activated',
+          scope: account.scope,
+          actor,
+          data: { requestId: request.id, connection: toView(account) },
+        },
+        now,
+      );
+    }
   });
   return { ...request, status: 'ACTIVE', statusReason: null, completedAt: now };
 }
@@ -217,19 +273,37 @@ export async function reconnectConnection(
   });
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + deps.config.CONNECTION_REQUEST_TTL_SECONDS * 1000);
-  await insertRequest(deps.db, {
-    id: requestId,
-    scope: account.scope,
-    toolkit: account.toolkit,
-    authConfigId: account.authConfigId,
-    label: account.label,
-    requestedBy: principal.userId,
-    connectedAccountId: account.id,
-    reconnectOf: account.id,
-    callbackUrl,
-    redirectUrl: refreshed.redirectUrl,
-    expiresAt,
-    createdAt: now,
+  await deps.db.transaction().execute(async (trx) => {
+    await insertRequest(trx, {
+      id: requestId,
+      scope: account.scope,
+      toolkit: account.toolkit,
+      authConfigId: account.authConfigId,
+      label: account.label,
+      requestedBy: principal.userId,
+      connectedAccountId: account.id,
+      reconnectOf: account.id,
+      callbackUrl,
+      redirectUrl: refreshed.redirectUrl,
+      expiresAt,
+      createdAt: now,
+    });
+    await recordEvent(
+      trx,
+      {
+        type: 'connection.requested',
+        scope: account.scope,
+        actor: { kind: 'user', id: principal.userId },
+        data: {
+          requestId,
+          toolkit: account.toolkit,
+          label: account.label,
+          reconnectOf: account.id,
+          expiresAt: expiresAt.toISOString(),
+        },
+      },
+      now,
+    );
   });
   // Without a redirect Composio re-authorized on its own; the callback URL settles the request.
   const redirectUrl = refreshed.redirectUrl ?? composioCallbackUrl(publicUrl, requestId);
@@ -274,7 +348,10 @@ export async function cancelRequest(deps: AppDeps, principal: Principal, request
   if (!request || request.requestedBy !== principal.userId) throw notFound('Connection request');
   if (
     request.status !== 'INITIATED' ||
-    !(await finishRequest(deps.db, request.id, 'FAILED', 'CANCELLED', deps.now()))
+    !(await finishWithEvent(deps, request, 'FAILED', 'CANCELLED', {
+      kind: 'user',
+      id: principal.userId,
+    }))
   ) {
     throw new AppError(
       'REQUEST_NOT_PENDING',
@@ -283,4 +360,32 @@ export async function cancelRequest(deps: AppDeps, principal: Principal, request
     );
   }
   return { requestId: request.id, status: 'FAILED' as const, statusReason: 'CANCELLED' as const };
+}
+
+/**
+ * Ends a pending request without an account, with its `connection.failed` event; false when
+ * another completion got there first (then nothing is recorded).
+ */
+async function finishWithEvent(
+  deps: AppDeps,
+  request: ConnectionRequestRecord,
+  status: 'FAILED' | 'EXPIRED',
+  reason: string,
+  actor: EventActor,
+): Promise<boolean> {
+  const now = deps.now();
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await finishRequest(trx, request.id, status, reason, now))) return false;
+    await recordEvent(
+      trx,
+      {
+        type: 'connection.failed',
+        scope: request.scope,
+        actor,
+        data: { requestId: request.id, toolkit: request.toolkit, status, reason },
+      },
+      now,
+    );
+    return true;
+  });
 }

@@ -13,7 +13,6 @@ import {
   listConnections,
   refreshConnection,
   setConnectionEnabled,
-  toView,
   updateConnection,
 } from './accounts.service.js';
 import {
@@ -23,6 +22,7 @@ import {
   reconnectConnection,
   requestStatus,
 } from './connection-requests.service.js';
+import { toView } from './connection-view.js';
 import {
   authorizeInput,
   callbackUrlInput,
@@ -88,7 +88,7 @@ export const connectionsRouter = {
   })
     .meta({ reasons: ['LABEL_TAKEN', 'ACCOUNT_INACTIVE'] })
     .output(parsed(connectionOutput))
-    .mutation(({ ctx, input }) => updateConnection(ctx.deps, ctx.account, input)),
+    .mutation(({ ctx, input }) => updateConnection(ctx.deps, ctx.account, input, ctx.userId)),
 
   reconnect: accountProcedure('connections.manage', { callbackUrl: callbackUrlInput.optional() })
     .meta({ reasons: ['INVALID_CALLBACK_URL', ...COMPOSIO_FAILURES] })
@@ -100,20 +100,22 @@ export const connectionsRouter = {
   refresh: accountProcedure('connections.manage', {})
     .meta({ reasons: COMPOSIO_FAILURES })
     .output(parsed(connectionOutput))
-    .mutation(({ ctx }) => refreshConnection(ctx.deps, ctx.account)),
+    .mutation(({ ctx }) =>
+      refreshConnection(ctx.deps, ctx.account, { kind: 'user', id: ctx.userId }),
+    ),
 
   enable: accountProcedure('connections.manage', {})
     .meta({ reasons: COMPOSIO_FAILURES })
     .output(parsed(connectionOutput))
-    .mutation(({ ctx }) => setConnectionEnabled(ctx.deps, ctx.account, true)),
+    .mutation(({ ctx }) => setConnectionEnabled(ctx.deps, ctx.account, true, ctx.userId)),
 
   disable: accountProcedure('connections.manage', {})
     .meta({ reasons: COMPOSIO_FAILURES })
     .output(parsed(connectionOutput))
-    .mutation(({ ctx }) => setConnectionEnabled(ctx.deps, ctx.account, false)),
+    .mutation(({ ctx }) => setConnectionEnabled(ctx.deps, ctx.account, false, ctx.userId)),
 
   delete: accountProcedure('connections.manage', {})
     .meta({ reasons: COMPOSIO_FAILURES })
     .output(parsed(z.object({ id: z.string(), deleted: z.literal(true) })))
-    .mutation(({ ctx }) => deleteConnection(ctx.deps, ctx.account)),
+    .mutation(({ ctx }) => deleteConnection(ctx.deps, ctx.account, ctx.userId)),
 } satisfies TRPCRouterRecord;

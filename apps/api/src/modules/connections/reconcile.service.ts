@@ -2,8 +2,8 @@ import { type AccountInfo, GatewayError } from '@switchboard/composio-gateway';
 import { LRUCache } from 'lru-cache';
 import type { AppDeps } from '../../platform/deps.js';
 import { SingleFlight } from '../../platform/single-flight.js';
-import { upstreamStatus } from './account-status.js';
-import { type AccountRecord, updateAccount } from './accounts.repo.js';
+import { changeAccountStatus, upstreamStatus } from './account-status.js';
+import type { AccountRecord } from './accounts.repo.js';
 
 const SCOPES_REMEMBERED = 100_000;
 
@@ -53,7 +53,6 @@ async function reconcileNow(deps: AppDeps, composioUserId: string, accounts: Acc
     throw error;
   }
   const byId = new Map(upstream.map((info) => [info.id, info]));
-  const now = deps.now();
   return Promise.all(
     accounts.map(async (account) => {
       const info = byId.get(account.id);
@@ -62,7 +61,7 @@ async function reconcileNow(deps: AppDeps, composioUserId: string, accounts: Acc
         : { status: 'REVOKED' as const, statusReason: 'DELETED_UPSTREAM' };
       if (next.status === account.status && next.statusReason === account.statusReason)
         return account;
-      await updateAccount(deps.db, account.id, next, now);
+      await changeAccountStatus(deps, account, next, { kind: 'composio' });
       return { ...account, ...next };
     }),
   );

@@ -12,6 +12,7 @@ import { AppError, type Reason } from '../../errors.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { recordRefusal } from '../audit/audit.service.js';
 import type { OrgMembership } from '../callers/callers.repo.js';
+import { recordEvent } from '../events/events.repo.js';
 import { lockOrganization, membersOf, removeMember, setMemberRole } from './members.repo.js';
 import { getOrganization, insertOrganization } from './orgs.repo.js';
 
@@ -46,7 +47,19 @@ export async function createOrganization(
       createdBy: creator,
       now,
     });
-    if (inserted) await setMemberRole(trx, id, creator, 'owner', now);
+    if (inserted) {
+      await setMemberRole(trx, id, creator, 'owner', now);
+      await recordEvent(
+        trx,
+        {
+          type: 'member.added',
+          scope: orgScope(id),
+          actor: { kind: 'user', id: creator },
+          data: { userId: creator, role: 'owner' },
+        },
+        now,
+      );
+    }
     return inserted;
   });
   if (!created) throw new AppError('ORG_EXISTS', `An organization with id "${id}" already exists`);
@@ -100,6 +113,8 @@ export async function changeMembership(
       refused = new AppError(PLAN_FAILURES[plan.reason], plan.message);
       return;
     }
+    const previous = members.find((member) => member.userId === change.userId)?.role;
+    const event = { scope: orgScope(orgId), actor: { kind: 'user' as const, id: actor } };
     if (change.kind === 'set') {
       await trx
         .insertInto('users')
@@ -107,8 +122,36 @@ export async function changeMembership(
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
       await setMemberRole(trx, orgId, change.userId, change.role, now);
+      if (previous === undefined) {
+        await recordEvent(
+          trx,
+          { ...event, type: 'member.added', data: { userId: change.userId, role: change.role } },
+          now,
+        );
+      } else if (previous !== change.role) {
+        await recordEvent(
+          trx,
+          {
+            ...event,
+            type: 'member.role_changed',
+            data: { userId: change.userId, role: change.role, previousRole: previous },
+          },
+          now,
+        );
+      }
     } else {
       await removeMember(trx, orgId, change.userId);
+      if (previous !== undefined) {
+        await recordEvent(
+          trx,
+          {
+            ...event,
+            type: 'member.removed',
+            data: { userId: change.userId, previousRole: previous },
+          },
+          now,
+        );
+      }
     }
   });
   if (refused) {

@@ -1,8 +1,8 @@
 import type { Database } from '@switchboard/db';
 import type { OrgId, Role, ToolkitPolicy, UserId } from '@switchboard/identity';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 
-type Db = Kysely<Database>;
+type Db = Kysely<Database> | Transaction<Database>;
 type PolicyRow = Selectable<Database['toolkit_policies']>;
 
 export interface StoredPolicy extends ToolkitPolicy {

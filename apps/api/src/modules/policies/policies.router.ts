@@ -25,5 +25,5 @@ export const policiesRouter = {
   remove: orgProcedure('policies.manage', removePolicyInput)
     .meta({ reasons: ['NOT_FOUND'] })
     .output(parsed(z.object({ toolkit: z.string(), removed: z.literal(true) })))
-    .mutation(({ ctx, input }) => removePolicy(ctx.deps, input.orgId, input.toolkit)),
+    .mutation(({ ctx, input }) => removePolicy(ctx.deps, input.orgId, input.toolkit, ctx.userId)),
 } satisfies TRPCRouterRecord;

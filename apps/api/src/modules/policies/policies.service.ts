@@ -1,11 +1,13 @@
 import {
   type OrgId,
+  orgScope,
   type ToolkitPolicyInput,
   toolkitPolicySchema,
   type UserId,
 } from '@switchboard/identity';
 import { AppError } from '../../errors.js';
 import type { AppDeps } from '../../platform/deps.js';
+import { recordEvent } from '../events/events.repo.js';
 import { deletePolicy, policiesOf, type StoredPolicy, upsertPolicy } from './policies.repo.js';
 
 export interface PolicyView extends Omit<StoredPolicy, 'updatedAt'> {
@@ -31,12 +33,42 @@ export async function setPolicy(
   by: UserId,
 ): Promise<PolicyView> {
   const policy = toolkitPolicySchema.parse(fields);
-  return toView(await upsertPolicy(deps.db, orgId, toolkit, policy, by, deps.now()));
+  const now = deps.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const stored = await upsertPolicy(trx, orgId, toolkit, policy, by, now);
+    const { updatedAt: _at, updatedBy: _by, ...data } = stored;
+    await recordEvent(
+      trx,
+      {
+        type: 'policy.changed',
+        scope: orgScope(orgId),
+        actor: { kind: 'user', id: by },
+        data: { toolkit, policy: { ...data, toolkit } },
+      },
+      now,
+    );
+    return toView(stored);
+  });
 }
 
 /** Removes a toolkit's policy: the toolkit is personal again. */
-export async function removePolicy(deps: AppDeps, orgId: OrgId, toolkit: string) {
-  if (!(await deletePolicy(deps.db, orgId, toolkit))) {
+export async function removePolicy(deps: AppDeps, orgId: OrgId, toolkit: string, by: UserId) {
+  const now = deps.now();
+  const removed = await deps.db.transaction().execute(async (trx) => {
+    if (!(await deletePolicy(trx, orgId, toolkit))) return false;
+    await recordEvent(
+      trx,
+      {
+        type: 'policy.changed',
+        scope: orgScope(orgId),
+        actor: { kind: 'user', id: by },
+        data: { toolkit, policy: null },
+      },
+      now,
+    );
+    return true;
+  });
+  if (!removed) {
     throw new AppError('NOT_FOUND', `Organization ${orgId} has no policy for ${toolkit}`);
   }
   return { toolkit, removed: true as const };

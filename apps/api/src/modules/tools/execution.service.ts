@@ -16,7 +16,8 @@ import { AppError } from '../../errors.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { toAppError } from '../../platform/error-mapping.js';
 import type { Channel, ExecutionAttempt } from '../audit/audit.repo.js';
-import { type AccountRecord, updateAccount } from '../connections/accounts.repo.js';
+import { changeAccountStatus } from '../connections/account-status.js';
+import type { AccountRecord } from '../connections/accounts.repo.js';
 import { publicScope } from '../scope-columns.js';
 
 export interface ExecuteInput {
@@ -251,11 +252,11 @@ async function explainExecutionFailure(
     const upstream = await deps.gateway.getAccount(account.id);
     const status = upstream.disabled ? 'INACTIVE' : upstream.status;
     if (status !== 'ACTIVE') {
-      await updateAccount(
-        deps.db,
-        account.id,
+      await changeAccountStatus(
+        deps,
+        account,
         { status, statusReason: upstream.statusReason },
-        deps.now(),
+        { kind: 'composio' },
       );
       return new AppError(
         'ACCOUNT_INACTIVE',
@@ -268,11 +269,11 @@ async function explainExecutionFailure(
     }
   } catch (lookupError) {
     if (lookupError instanceof GatewayError && lookupError.reason === 'ACCOUNT_NOT_FOUND') {
-      await updateAccount(
-        deps.db,
-        account.id,
+      await changeAccountStatus(
+        deps,
+        account,
         { status: 'REVOKED', statusReason: 'DELETED_UPSTREAM' },
-        deps.now(),
+        { kind: 'composio' },
       );
       return new AppError(
         'ACCOUNT_INACTIVE',

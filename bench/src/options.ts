@@ -30,6 +30,8 @@ export interface BenchOptions {
   trpcLayer: boolean;
   /** Run the API under `--cpu-prof` and summarize where each scenario's CPU time went. */
   profile: boolean;
+  /** Subscribe a webhook endpoint (a receiver in this process) to every scope's events. */
+  webhooks: boolean;
   /**
    * `dist` runs the built apps/api/dist/main.js (as production does), `source` runs
    * apps/api/src/main.ts through tsx; `auto` takes `dist` when it is up to date.
@@ -86,6 +88,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     scenarios,
     trpcLayer: flag(env, 'BENCH_TRPC_LAYER', true),
     profile: flag(env, 'BENCH_PROFILE', false),
+    webhooks: flag(env, 'BENCH_WEBHOOKS', false),
     apiEntry,
     apiNodeFlags: env.BENCH_API_NODE_FLAGS?.trim().split(/\s+/).filter(Boolean) ?? TUNED_NODE_FLAGS,
   };

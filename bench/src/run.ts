@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -59,7 +60,15 @@ import {
   type Rotation,
   toolsListRequest,
 } from './scenarios.ts';
-import { benchUsers, ORGS, planWorld, seedDatabase, seedEmulator, USERS } from './world.ts';
+import {
+  benchUsers,
+  ORGS,
+  planWorld,
+  seedDatabase,
+  seedEmulator,
+  subscribeEverything,
+  USERS,
+} from './world.ts';
 
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -466,6 +475,25 @@ async function main(): Promise<number> {
   const seedStart = Date.now();
   const seeded = await seedEmulator(emulator.ready.url, world.accounts);
   await database.use((db) => seedDatabase(db, world, seeded));
+  let webhooksReceived = 0;
+  if (options.webhooks) {
+    // A receiver in this process, answering 204 to whatever the API's workers deliver.
+    const receiver = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        webhooksReceived += 1;
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => receiver.close(() => resolve(undefined))));
+    const address = receiver.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const subscribed = await database.use((db) =>
+      subscribeEverything(db, world, `http://127.0.0.1:${port}/hook`),
+    );
+    log(`  webhooks: ${subscribed} endpoints subscribed to every event (receiver on :${port})`);
+  }
   const users = benchUsers(world, seeded);
   log(
     `  seeded ${USERS} users, ${ORGS} organizations (${world.memberships.length} memberships), ` +
@@ -697,6 +725,7 @@ async function main(): Promise<number> {
   }
   log();
 
+  if (options.webhooks) log(`webhooks: ${webhooksReceived} deliveries received during the run`);
   // The API's audit log against what it answered: every success is audited, nothing twice.
   // Requests cut off at the end of the last run finish first (shutdown does not wait for them).
   await sleep(500);

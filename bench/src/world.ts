@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_TYPES } from '@switchboard/api/events';
 import type { Database, MembershipRole } from '@switchboard/db';
 import type { Kysely } from 'kysely';
 
@@ -161,6 +163,48 @@ export async function seedEmulator(
     }
   }
   return seeded;
+}
+
+/**
+ * Subscribes `url` to every event of every organization and every user (`BENCH_WEBHOOKS`), as
+ * apps that keep their screens in step would.
+ */
+export async function subscribeEverything(
+  db: Kysely<Database>,
+  world: WorldPlan,
+  url: string,
+): Promise<number> {
+  const now = new Date();
+  const rows = [
+    ...world.orgs.map((org) => ({
+      scope_kind: 'org' as const,
+      scope_user_id: null,
+      scope_org_id: org.id,
+      composio_user_id: `org_${org.id}`,
+    })),
+    ...world.users.map((id) => ({
+      scope_kind: 'user' as const,
+      scope_user_id: id,
+      scope_org_id: null,
+      composio_user_id: id,
+    })),
+  ].map((scope) => ({
+    ...scope,
+    id: randomUUID(),
+    url,
+    event_types: [...EVENT_TYPES],
+    secret: `whsec_${Buffer.from(randomUUID()).toString('base64')}`,
+    created_by: 'bench',
+    created_at: now,
+    updated_at: now,
+  }));
+  for (let start = 0; start < rows.length; start += 500) {
+    await db
+      .insertInto('webhook_endpoints')
+      .values(rows.slice(start, start + 500))
+      .execute();
+  }
+  return rows.length;
 }
 
 /** Writes users, organizations, memberships, policies and the account map (rule 6). */

@@ -9,6 +9,7 @@ import { AgentsPage } from './pages/agents-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
 import { OrganizationPage } from './pages/organization-page.tsx';
 import { ToolsPage } from './pages/tools-page.tsx';
+import { WebhooksPage } from './pages/webhooks-page.tsx';
 import { OrgContext, type OrgContextValue, useOrg } from './session/org.tsx';
 import { useSession } from './session/session.tsx';
 
@@ -18,6 +19,7 @@ const PAGES = [
   { path: '/agents', title: 'Agents', Page: AgentsPage },
   { path: '/organization', title: 'Organization', Page: OrganizationPage },
   { path: '/activity', title: 'Activity', Page: ActivityPage },
+  { path: '/webhooks', title: 'Webhooks', Page: WebhooksPage },
 ] as const;
 
 function OrgSwitcher() {

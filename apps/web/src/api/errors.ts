@@ -305,6 +305,21 @@ const REASONS: Record<Reason, ReasonWords> = {
       message: 'The address to come back to after connecting must be on this console’s own site.',
     }),
   },
+  INVALID_WEBHOOK_URL: {
+    summary: 'receiver address not allowed',
+    explain: () => ({
+      title: 'Receiver address not allowed',
+      message:
+        'Events are delivered only to a public web address (https in production), with no user name or password in it.',
+    }),
+  },
+  INVALID_SIGNATURE: {
+    summary: 'signature not accepted',
+    explain: () => ({
+      title: 'Signature not accepted',
+      message: 'The request was not signed with the expected secret.',
+    }),
+  },
   NOT_FOUND: {
     summary: 'not found',
     explain: () => ({

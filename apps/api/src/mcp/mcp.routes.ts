@@ -214,6 +214,9 @@ export function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, publicUrl
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
+    // Answered in JSON, the exchange is over once the response is read: nothing is left to close.
+    // Closing anyway costs an error object with a stack trace (the SDK's "Connection closed")
+    // per request, so only an exchange cut short by a failure is closed.
     try {
       await server.connect(transport);
       const headers = new Headers();
@@ -234,9 +237,9 @@ export function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, publicUrl
         reply.header(name, value);
       });
       return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
-    } finally {
-      await transport.close();
-      await server.close();
+    } catch (error) {
+      await transport.close().catch(() => undefined);
+      throw error;
     }
   };
 

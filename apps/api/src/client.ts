@@ -84,8 +84,28 @@ function namingFetch(base: typeof globalThis.fetch, endpoint: string): typeof gl
         `answered HTTP ${response.status} with ${type || 'no content type'}, not Switchboard's JSON; is the URL right?`,
       );
     }
+    if (!response.ok && !(await isTrpcFailure(response.clone()))) {
+      throw new SwitchboardUnreachableError(
+        endpoint,
+        `answered HTTP ${response.status} with JSON that is not Switchboard's; is the URL right?`,
+      );
+    }
     return response;
   };
+}
+
+/** True when a failed answer is Switchboard's: tRPC's error shape with a reason, alone or batched. */
+async function isTrpcFailure(response: Response): Promise<boolean> {
+  const body: unknown = await response.json().catch(() => undefined);
+  const items = Array.isArray(body) ? body : [body];
+  return (
+    items.length > 0 &&
+    items.every((item) => {
+      const error = (item as { error?: { message?: unknown; data?: { reason?: unknown } } } | null)
+        ?.error;
+      return typeof error?.message === 'string' && typeof error.data?.reason === 'string';
+    })
+  );
 }
 
 /**

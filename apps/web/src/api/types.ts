@@ -23,6 +23,7 @@ export type AuditOutcome = AuditEntry['outcome'];
 export type AuditChannel = AuditEntry['channel'];
 export type AuditEventsPage = inferOutput<Api['audit']['events']>;
 export type AuditEvent = AuditEventsPage['items'][number];
+export type PendingRequest = inferOutput<Api['connections']['pending']>[number];
 
 /** What the API's error formatter adds to every error: the stable reason and its details. */
 export type ApiErrorData = NonNullable<TRPCClientErrorLike<AppRouter>['data']>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayEnd, dayStart, isoWithOffset } from './dates.ts';
+import { dayEnd, dayStart, expiresIn, isoWithOffset } from './dates.ts';
 
 const OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 
@@ -30,5 +30,24 @@ describe('date filters', () => {
     const iso = isoWithOffset(moment);
     expect(iso).toMatch(OFFSET);
     expect(new Date(iso).getTime()).toBe(moment.getTime());
+  });
+});
+
+describe('expiresIn', () => {
+  const now = new Date('2026-12-03T11:00:00Z');
+  const after = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
+
+  it('says how long a pending request has left, rounded up to the minute', () => {
+    expect(expiresIn(after(600), now)).toBe('expires in 10 min');
+    expect(expiresIn(after(7 * 60 + 1), now)).toBe('expires in 8 min');
+    expect(expiresIn(after(45), now)).toBe('expires in less than a minute');
+    expect(expiresIn(after(2 * 3600), now)).toBe('expires in 2 h');
+    expect(expiresIn(after(90 * 60), now)).toBe('expires in 1 h 30 min');
+  });
+
+  it('says so once the time is up', () => {
+    expect(expiresIn(after(0), now)).toBe('expired');
+    expect(expiresIn(after(-5), now)).toBe('expired');
+    expect(expiresIn('not a date', now)).toBe('expiry unknown');
   });
 });

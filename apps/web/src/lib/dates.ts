@@ -43,3 +43,16 @@ export function dayEnd(day: string): string | null {
   const midnight = localMidnight(day, 1);
   return midnight ? isoWithOffset(midnight) : null;
 }
+
+/** "expires in 8 min", for a pending request; "expired" once the time is up. */
+export function expiresIn(expiresAt: string, now: Date): string {
+  const ms = new Date(expiresAt).getTime() - now.getTime();
+  if (Number.isNaN(ms)) return 'expiry unknown';
+  if (ms <= 0) return 'expired';
+  if (ms < 60_000) return 'expires in less than a minute';
+  const minutes = Math.ceil(ms / 60_000);
+  if (minutes < 60) return `expires in ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `expires in ${hours} h` : `expires in ${hours} h ${rest} min`;
+}

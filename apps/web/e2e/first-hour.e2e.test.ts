@@ -286,4 +286,45 @@ describe('the first hour: what a newcomer meets', () => {
     await screenshot(page, 'policies-personal');
     await context.close();
   });
+
+  it('warns that an id differing from a member’s only by case is someone else, and adds it', async () => {
+    const { page, context } = await openWindow(browser);
+    screenshotOnFailure(page, 'members-case-warning');
+    await signIn(page, stack.webUrl, 'alice');
+    await actIn(page, 'acme');
+    await page.getByRole('link', { name: 'Organization' }).click();
+    const form = page.getByRole('form', { name: 'Add a member' });
+    const userId = form.getByLabel('User id');
+    await userId.fill('Bob');
+    const warning = form.getByTestId('case-warning');
+    await warning.waitFor();
+    expect(await warning.getAttribute('role')).toBe('status');
+    expect(await warning.textContent()).toContain('Not the same person as bob');
+    expect(await warning.textContent()).toContain('differs from bob (Bob), already a member');
+    expect(await warning.textContent()).toContain('case-sensitive, as Composio’s are');
+    expect(await userId.getAttribute('aria-describedby')).toBe(await warning.getAttribute('id'));
+    await screenshot(page, 'members-case-warning');
+
+    // The exact id, or a new one, raises nothing.
+    await userId.fill('bob');
+    await warning.waitFor({ state: 'detached' });
+    await userId.fill('erin');
+    expect(await warning.count()).toBe(0);
+
+    // A warning, not a refusal: "Bob" is added as the different person he is.
+    await userId.fill('Bob');
+    await warning.waitFor();
+    await form.getByLabel('Role').selectOption('viewer');
+    await form.getByRole('button', { name: 'Add member' }).click();
+    const members = page.getByRole('table', { name: 'Members of Acme' });
+    // The newcomer has no name yet, so the row shows the id, beside bob's "Bob bob".
+    await members.getByText('Bob', { exact: true }).waitFor();
+    const ids = (await stack.as('alice').orgs.members.list.query({ orgId: 'acme' })).map((m) => [
+      m.userId,
+      m.role,
+    ]);
+    expect(ids).toContainEqual(['Bob', 'viewer']);
+    expect(ids).toContainEqual(['bob', 'member']);
+    await context.close();
+  });
 });

@@ -25,6 +25,14 @@ export interface Stack {
   databaseKind: TestDatabase['kind'];
   /** A typed API client signed in as `userId`, for arranging what a test needs beforehand. */
   as(userId: string): SwitchboardClient;
+  /**
+   * Calls a tool as an agent would: a JSON-RPC `tools/call` POST to the MCP endpoint (the
+   * organization's when `orgId` is given), signed in as `userId`. Returns the JSON-RPC answer.
+   */
+  callToolOverMcp(
+    userId: string,
+    input: { tool: string; arguments: Record<string, unknown>; orgId?: string },
+  ): Promise<{ result?: { isError?: boolean }; error?: unknown }>;
   /** Connects an account through the whole redirect flow, without a browser (test setup). */
   connect(
     userId: string,
@@ -124,6 +132,26 @@ export async function startStack(): Promise<Stack> {
           throw new Error(`connection did not become ACTIVE: ${JSON.stringify(request)}`);
         }
         return request.connectedAccountId;
+      },
+      async callToolOverMcp(userId, input) {
+        const path = input.orgId ? `/mcp/orgs/${encodeURIComponent(input.orgId)}` : '/mcp';
+        const response = await fetch(`${apiUrl}${path}`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${await sign(parseUserId(userId))}`,
+            accept: 'application/json, text/event-stream',
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'tools/call',
+            params: { name: input.tool, arguments: input.arguments },
+          }),
+        });
+        const text = await response.text();
+        if (!response.ok) throw new Error(`MCP answered ${response.status}: ${text}`);
+        return JSON.parse(text) as { result?: { isError?: boolean }; error?: unknown };
       },
       upstream: {
         expire: (accountId) => void emulator.state.expire(accountId),

@@ -20,6 +20,10 @@ export type PolicyInput = inferInput<Api['policies']['set']>;
 export type AuditPage = inferOutput<Api['audit']['list']>;
 export type AuditEntry = AuditPage['items'][number];
 export type AuditOutcome = AuditEntry['outcome'];
+export type AuditChannel = AuditEntry['channel'];
+export type AuditEventsPage = inferOutput<Api['audit']['events']>;
+export type AuditEvent = AuditEventsPage['items'][number];
+export type PendingRequest = inferOutput<Api['connections']['pending']>[number];
 
 /** What the API's error formatter adds to every error: the stable reason and its details. */
 export type ApiErrorData = NonNullable<TRPCClientErrorLike<AppRouter>['data']>;

@@ -14,6 +14,7 @@ import { Cell } from '../components/cell.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { ErrorNotice, Loading } from '../components/states.tsx';
 import { formatDate } from '../lib/format.ts';
+import { caseTwins } from '../lib/member-ids.ts';
 import { useOrg } from '../session/org.tsx';
 
 /**
@@ -72,6 +73,16 @@ function RoleSelect({
   );
 }
 
+/** `alice` (Alice) and `ALICE`: the members an id is easily mistaken for, id first. */
+function twinNames(twins: Member[]): string {
+  const names = twins.map((m) =>
+    m.displayName && m.displayName !== m.userId ? `${m.userId} (${m.displayName})` : m.userId,
+  );
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
 function AddMemberForm({
   members,
   actor,
@@ -87,6 +98,9 @@ function AddMemberForm({
   const [role, setRole] = useState<Role>('member');
   const userField = useId();
   const roleField = useId();
+  const warningId = useId();
+  const typed = userId.trim();
+  const twins = caseTwins(members, typed);
   // Roles this actor may grant to a newcomer (a placeholder id stands for "someone new").
   const grantable = ROLES.filter((r) =>
     allowed(members, actor, { kind: 'set', userId: '__new__' as UserId, role: r }),
@@ -107,6 +121,7 @@ function AddMemberForm({
           autoComplete="off"
           onChange={(event) => setUserId(event.target.value)}
           placeholder="e.g. erin"
+          aria-describedby={twins.length > 0 ? warningId : undefined}
         />
       </div>
       <div className="field">
@@ -128,6 +143,24 @@ function AddMemberForm({
           Add member
         </button>
       </div>
+      {twins.length > 0 ? (
+        <div
+          id={warningId}
+          className="notice warning compact"
+          role="status"
+          data-testid="case-warning"
+        >
+          <p className="notice-title">
+            Not the same person as {twins.map((m) => m.userId).join(' or ')}
+          </p>
+          <p>
+            <code>{typed}</code> differs from {twinNames(twins)}, already{' '}
+            {twins.length === 1 ? 'a member' : 'members'}, only by capital letters. Switchboard user
+            ids are case-sensitive, as Composio’s are: these are two different people, with separate
+            accounts. Check the spelling before adding.
+          </p>
+        </div>
+      ) : null}
     </form>
   );
 }

@@ -1,171 +1,234 @@
 import { roleAtLeast } from '@switchboard/identity';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useId } from 'react';
-import { reasonSummary } from '../api/errors.ts';
-import { useTRPC, useTRPCClient } from '../api/trpc.ts';
-import type { AuditOutcome } from '../api/types.ts';
-import { Cell } from '../components/cell.tsx';
-import { Empty, ErrorNotice, Loading } from '../components/states.tsx';
-import { formatDate, scopeLabel, toolkitLabel } from '../lib/format.ts';
+import { skipToken, useQuery } from '@tanstack/react-query';
+import { type KeyboardEvent, useId, useRef, useState } from 'react';
+import { OUTCOMES } from '../activity/outcomes.ts';
+import { RefusedChanges } from '../activity/refused-changes.tsx';
+import { RunDetail } from '../activity/run-detail.tsx';
+import { RunsTable } from '../activity/runs-table.tsx';
+import { useTRPC } from '../api/trpc.ts';
+import type { AuditEntry, AuditOutcome } from '../api/types.ts';
+import { dayEnd, dayStart } from '../lib/dates.ts';
+import { toolkitLabel } from '../lib/format.ts';
 import { navigate, useLocation, withParams } from '../lib/router.tsx';
 import { useOrg } from '../session/org.tsx';
 
-const OUTCOMES: Array<{ value: AuditOutcome; label: string }> = [
-  { value: 'success', label: 'Succeeded' },
-  { value: 'tool_error', label: 'Tool reported an error' },
-  { value: 'error', label: 'Failed' },
-  { value: 'denied', label: 'Denied' },
-];
-const PAGE_SIZE = 25;
+const TABS = [
+  { id: 'runs', title: 'Tool runs' },
+  { id: 'changes', title: 'Refused changes' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
 
-const outcomeLabel = (outcome: AuditOutcome) =>
-  OUTCOMES.find((o) => o.value === outcome)?.label ?? outcome;
-
-/** The audit log, newest first, a page at a time: an org's (admins) or your own runs. */
+/**
+ * The audit log, newest first, a page at a time: an org's (admins) or your own. Tool runs,
+ * filtered by toolkit, outcome, member and days, each openable in full; and the changes
+ * Switchboard refused. Every filter is in the query string, so a filtered view can be linked.
+ */
 export function ActivityPage() {
   const trpc = useTRPC();
-  const client = useTRPCClient();
   const location = useLocation();
-  const { org, orgName } = useOrg();
-  const ids = { view: useId(), toolkit: useId(), outcome: useId() };
+  const { org } = useOrg();
+  const ids = {
+    view: useId(),
+    toolkit: useId(),
+    outcome: useId(),
+    actor: useId(),
+    from: useId(),
+    to: useId(),
+    tabs: useId(),
+  };
+  const tabButtons = useRef<Array<HTMLButtonElement | null>>([]);
+  const [opened, setOpened] = useState<AuditEntry | null>(null);
+
   const canReadOrg = org ? roleAtLeast(org.role, 'admin') : false;
   const view = canReadOrg && location.params.get('view') !== 'mine' ? 'org' : 'mine';
+  const orgLog = view === 'org' && org ? org : null;
+  const tab: Tab = location.params.get('tab') === 'changes' ? 'changes' : 'runs';
   const toolkit = location.params.get('toolkit') ?? '';
   const outcome = (location.params.get('outcome') ?? '') as AuditOutcome | '';
+  const actor = orgLog ? (location.params.get('actor') ?? '') : '';
+  const fromDay = location.params.get('from') ?? '';
+  const toDay = location.params.get('to') ?? '';
+  const from = dayStart(fromDay);
+  const to = dayEnd(toDay);
+  const backwards = Boolean(from && to && fromDay > toDay);
+
   const toolkits = useQuery(trpc.toolkits.list.queryOptions());
+  const members = useQuery(
+    trpc.orgs.members.list.queryOptions(orgLog ? { orgId: orgLog.id } : skipToken),
+  );
 
   const filter = {
-    ...(view === 'org' && org ? { orgId: org.id } : {}),
+    ...(orgLog ? { orgId: orgLog.id } : {}),
     ...(toolkit ? { toolkit } : {}),
     ...(outcome ? { outcome } : {}),
-    limit: PAGE_SIZE,
+    ...(actor ? { actor } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
   };
-  // Paged by hand rather than with `infiniteQueryOptions`: that helper adds a `direction` key to
-  // the input, which audit.list's strict input schema refuses. The key is still tRPC's, so
-  // invalidating `trpc.audit` reaches it.
-  const log = useInfiniteQuery({
-    queryKey: [...trpc.audit.list.queryKey(filter), 'pages'],
-    queryFn: ({ pageParam }) =>
-      client.audit.list.query(pageParam ? { ...filter, cursor: pageParam } : filter),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.nextCursor,
-  });
+  const filtered = Boolean(toolkit || outcome || actor || from || to);
   const set = (changes: Record<string, string | null>) =>
     navigate(withParams(location, changes), { replace: true });
-  const items = log.data?.pages.flatMap((page) => page.items) ?? [];
+  const memberList = members.data ?? [];
+  const actorListed = memberList.some((m) => m.userId === actor);
+
+  // Arrow keys move between tabs, as the ARIA tabs pattern has it.
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    const index = TABS.findIndex((t) => t.id === tab);
+    const next = (index + step + TABS.length) % TABS.length;
+    const target = TABS[next];
+    if (!target) return;
+    set({ tab: target.id === 'runs' ? null : target.id });
+    tabButtons.current[next]?.focus();
+  };
 
   return (
     <>
       <h1>Activity</h1>
       <p className="lead">
         Every tool run is recorded: who ran it, with which account, and what happened. Arguments and
-        results are not stored.
+        results are not stored. Changes Switchboard refused are kept too.
       </p>
-      <form className="filters" onSubmit={(event) => event.preventDefault()}>
+      <form className="filters whose" onSubmit={(event) => event.preventDefault()}>
         <div className="field">
-          <label htmlFor={ids.view}>Runs</label>
+          <label htmlFor={ids.view}>Whose</label>
           <select
             id={ids.view}
             value={view}
-            onChange={(event) => set({ view: event.target.value === 'mine' ? 'mine' : null })}
+            onChange={(event) =>
+              set({ view: event.target.value === 'mine' ? 'mine' : null, actor: null })
+            }
           >
             <option value="mine">Yours</option>
             {canReadOrg && org ? <option value="org">Everyone in {org.name}</option> : null}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={ids.toolkit}>Toolkit</label>
-          <select
-            id={ids.toolkit}
-            value={toolkit}
-            onChange={(e) => set({ toolkit: e.target.value || null })}
-          >
-            <option value="">All toolkits</option>
-            {(toolkits.data ?? []).map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name || toolkitLabel(t.slug)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.outcome}>Outcome</label>
-          <select
-            id={ids.outcome}
-            value={outcome}
-            onChange={(e) => set({ outcome: e.target.value || null })}
-          >
-            <option value="">All outcomes</option>
-            {OUTCOMES.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
       </form>
       {org && !canReadOrg ? (
         <p className="muted small">
-          Only owners and admins see everyone’s runs in {org.name}; these are yours.
+          Only owners and admins see everyone’s activity in {org.name}; this is yours.
         </p>
       ) : null}
 
-      {log.isPending ? <Loading label="Loading activity…" /> : null}
-      {log.isError ? <ErrorNotice error={log.error} onRetry={() => void log.refetch()} /> : null}
-      {log.isSuccess && items.length === 0 ? <Empty>No runs recorded yet.</Empty> : null}
-      {items.length > 0 ? (
-        <table className="table responsive activity">
-          <caption className="visually-hidden">Tool runs, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Tool</th>
-              <th scope="col">Who</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Account</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Time</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => (
-              <tr key={item.id} data-outcome={item.outcome}>
-                <Cell label="When">{formatDate(item.startedAt, { seconds: true })}</Cell>
-                <Cell label="Tool">
-                  <code>{item.tool}</code>{' '}
-                  <span className="muted small">{toolkitLabel(item.toolkit)}</span>
-                </Cell>
-                <Cell label="Who">{item.actorUserId}</Cell>
-                <Cell label="Scope">{scopeLabel(item.scope, orgName)}</Cell>
-                <Cell label="Account">
-                  {item.connectedAccountId ? <code>{item.connectedAccountId}</code> : '—'}
-                </Cell>
-                <Cell label="Outcome">
-                  <span className={`badge outcome-${item.outcome}`}>
-                    {outcomeLabel(item.outcome)}
-                  </span>
-                  {item.errorCode ? (
-                    <span className="muted small" title={item.errorCode}>
-                      {' '}
-                      {reasonSummary(item.errorCode)}
-                    </span>
-                  ) : null}
-                </Cell>
-                <Cell label="Time">{Math.round(item.durationMs)} ms</Cell>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      {log.hasNextPage ? (
-        <button
-          type="button"
-          onClick={() => void log.fetchNextPage()}
-          disabled={log.isFetchingNextPage}
-        >
-          {log.isFetchingNextPage ? 'Loading…' : 'Load older runs'}
-        </button>
-      ) : null}
+      <div className="tabs" role="tablist" aria-label="Activity" onKeyDown={onTabKey}>
+        {TABS.map((t, index) => (
+          <button
+            key={t.id}
+            ref={(element) => {
+              tabButtons.current[index] = element;
+            }}
+            type="button"
+            role="tab"
+            id={`${ids.tabs}-tab-${t.id}`}
+            aria-selected={t.id === tab}
+            aria-controls={`${ids.tabs}-panel`}
+            tabIndex={t.id === tab ? 0 : -1}
+            onClick={() => set({ tab: t.id === 'runs' ? null : t.id })}
+          >
+            {t.title}
+          </button>
+        ))}
+      </div>
+      <div
+        role="tabpanel"
+        id={`${ids.tabs}-panel`}
+        aria-labelledby={`${ids.tabs}-tab-${tab}`}
+        className="tab-panel"
+      >
+        {tab === 'changes' ? (
+          <RefusedChanges orgId={orgLog?.id ?? null} members={members.data} />
+        ) : (
+          <>
+            <form
+              className="filters"
+              aria-label="Filter tool runs"
+              onSubmit={(event) => event.preventDefault()}
+            >
+              <div className="field">
+                <label htmlFor={ids.toolkit}>Toolkit</label>
+                <select
+                  id={ids.toolkit}
+                  value={toolkit}
+                  onChange={(e) => set({ toolkit: e.target.value || null })}
+                >
+                  <option value="">All toolkits</option>
+                  {(toolkits.data ?? []).map((t) => (
+                    <option key={t.slug} value={t.slug}>
+                      {t.name || toolkitLabel(t.slug)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor={ids.outcome}>Outcome</label>
+                <select
+                  id={ids.outcome}
+                  value={outcome}
+                  onChange={(e) => set({ outcome: e.target.value || null })}
+                >
+                  <option value="">All outcomes</option>
+                  {OUTCOMES.map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              {orgLog ? (
+                <div className="field">
+                  <label htmlFor={ids.actor}>Member</label>
+                  <select
+                    id={ids.actor}
+                    value={actor}
+                    onChange={(e) => set({ actor: e.target.value || null })}
+                  >
+                    <option value="">Everyone</option>
+                    {memberList.map((m) => (
+                      <option key={m.userId} value={m.userId}>
+                        {m.displayName ? `${m.displayName} (${m.userId})` : m.userId}
+                      </option>
+                    ))}
+                    {actor && !actorListed && members.isSuccess ? (
+                      <option value={actor}>{actor} (no longer a member)</option>
+                    ) : null}
+                  </select>
+                </div>
+              ) : null}
+              <div className="field">
+                <label htmlFor={ids.from}>From</label>
+                <input
+                  id={ids.from}
+                  type="date"
+                  value={fromDay}
+                  max={toDay || undefined}
+                  onChange={(e) => set({ from: e.target.value || null })}
+                />
+              </div>
+              <div className="field">
+                <label htmlFor={ids.to}>To</label>
+                <input
+                  id={ids.to}
+                  type="date"
+                  value={toDay}
+                  min={fromDay || undefined}
+                  aria-invalid={backwards || undefined}
+                  aria-describedby={backwards ? `${ids.to}-error` : undefined}
+                  onChange={(e) => set({ to: e.target.value || null })}
+                />
+                {backwards ? (
+                  <p id={`${ids.to}-error`} className="field-error">
+                    The last day is before the first.
+                  </p>
+                ) : null}
+              </div>
+            </form>
+            <RunsTable filter={filter} filtered={filtered} onOpen={setOpened} />
+          </>
+        )}
+      </div>
+      <RunDetail entry={opened} onClose={() => setOpened(null)} />
     </>
   );
 }

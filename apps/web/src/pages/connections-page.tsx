@@ -5,8 +5,9 @@ import type { Connection, Policy, Role, Toolkit } from '../api/types.ts';
 import { Empty, ErrorNotice, Loading } from '../components/states.tsx';
 import { AccountCard } from '../connections/account-card.tsx';
 import { ConnectForm } from '../connections/connect-form.tsx';
+import { PendingRequests } from '../connections/pending-requests.tsx';
 import { toolkitLabel } from '../lib/format.ts';
-import { hrefFor, Link } from '../lib/router.tsx';
+import { hrefFor, Link, useLocation } from '../lib/router.tsx';
 import { useOrg } from '../session/org.tsx';
 
 /** Accounts grouped by toolkit, oldest first within each: several per toolkit are normal. */
@@ -162,6 +163,7 @@ function OrgAccounts({ orgId, returnTo }: { orgId: string; returnTo: string }) {
 export function ConnectionsPage() {
   const trpc = useTRPC();
   const { orgId } = useOrg();
+  const location = useLocation();
   const personal = useQuery(trpc.connections.list.queryOptions({ include: 'personal' }));
   const toolkits = useQuery(trpc.toolkits.list.queryOptions());
   const returnTo = hrefFor('/connections', { org: orgId });
@@ -173,6 +175,7 @@ export function ConnectionsPage() {
         Accounts Switchboard may use on your behalf. Tools run with the default account of a toolkit
         unless you pick another.
       </p>
+      <PendingRequests returningFrom={location.params.get('request_id')} />
       <section aria-labelledby="personal-accounts" className="panel">
         <h2 id="personal-accounts">Your personal accounts</h2>
         <p className="muted">Only you can use these.</p>

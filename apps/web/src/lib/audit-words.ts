@@ -11,7 +11,7 @@ export function channelLabel(channel: AuditChannel): string {
 }
 
 /** What a refused change is about, so its target can be named. */
-export type ChangeTarget = 'toolkit' | 'account' | 'member';
+export type ChangeTarget = 'toolkit' | 'account' | 'member' | 'webhook';
 
 /**
  * The management actions whose refusals the log records (docs/design.md rule 3), as what the
@@ -23,6 +23,7 @@ const CHANGES: Record<string, { words: string; target: ChangeTarget }> = {
   'policies.manage': { words: 'change a toolkit policy', target: 'toolkit' },
   'members.manage': { words: 'change members', target: 'member' },
   'connections.manage': { words: 'change an account', target: 'account' },
+  'webhooks.manage': { words: 'manage webhooks', target: 'webhook' },
 };
 
 /** `policies.manage` → "change a toolkit policy". */

@@ -283,6 +283,8 @@ async function buildTemplate(target: Server): Promise<string> {
       await client.query(
         `alter database ${quote(template)} with is_template true allow_connections false`,
       );
+      // When it was built, so other checkouts sharing the server keep their templates a while.
+      await client.query(`comment on database ${quote(template)} is '${Date.now()}'`);
       await dropStaleTemplates(client, template);
       return template;
     } finally {
@@ -293,13 +295,23 @@ async function buildTemplate(target: Server): Promise<string> {
   }
 }
 
-/** Drops the templates of older schema versions. Best effort: one being cloned stays. */
+/** Templates of other schemas built this recently stay: another checkout may be cloning them. */
+const STALE_TEMPLATE_MS = 60 * 60 * 1000;
+
+/**
+ * Drops the templates of other schema versions built over an hour ago. Best effort: one being
+ * cloned stays. Several checkouts (branches with other migrations) may share one server, each
+ * with its own template: dropping every other one at once made them rebuild in turn, and a clone
+ * could lose its template between the build and CREATE DATABASE.
+ */
 async function dropStaleTemplates(client: pg.PoolClient, current: string): Promise<void> {
-  const stale = await client.query<{ datname: string }>(
-    `select datname from pg_database where starts_with(datname, $1) and datname <> $2`,
+  const stale = await client.query<{ datname: string; built: string | null }>(
+    `select datname, shobj_description(oid, 'pg_database') as built from pg_database
+      where starts_with(datname, $1) and datname <> $2`,
     [TEMPLATE_PREFIX, current],
   );
-  for (const { datname } of stale.rows) {
+  for (const { datname, built } of stale.rows) {
+    if (built && /^\d+$/.test(built) && Date.now() - Number(built) < STALE_TEMPLATE_MS) continue;
     try {
       await client.query(`alter database ${quote(datname)} with is_template false`);
       await client.query(`drop database ${quote(datname)}`);

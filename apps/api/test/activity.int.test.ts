@@ -105,6 +105,26 @@ describe.each(databaseKindsUnderTest())('activity and pending requests on %s', (
     ]);
   });
 
+  it('filters refused changes by member, action and time, as the executions are', async () => {
+    const alice = h.as('alice');
+    const carols = await alice.audit.events.query({ orgId: 'acme', actor: 'carol' });
+    expect(carols.items.map((item) => [item.actorUserId, item.action])).toStrictEqual([
+      ['carol', 'connections.connect'],
+    ]);
+    const policies = await alice.audit.events.query({ orgId: 'acme', action: 'policies.manage' });
+    expect(policies.items.map((item) => item.target)).toStrictEqual(['gmail']);
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await alice.audit.events.query({ orgId: 'acme', from: future })).items).toStrictEqual(
+      [],
+    );
+    expect((await alice.audit.events.query({ orgId: 'acme', to: future })).items).toHaveLength(4);
+    const bad = await failure(alice.audit.events.query({ orgId: 'acme', action: 'tools.execute' }));
+    expect(bad.reason).toBe('INVALID_INPUT');
+    // Filters narrow a log; they never widen it: bob's own log has nothing of carol's.
+    const crossing = await h.as('bob').audit.events.query({ actor: 'carol' });
+    expect(crossing.items).toStrictEqual([]);
+  });
+
   it('lists a pending request to resume it, and cancels it', async () => {
     const bob = h.as('bob');
     const pending = await bob.connections.authorize.mutate({ toolkit: 'gmail', label: 'Work' });

@@ -230,6 +230,17 @@ describe('Activity: who did what, with which account, and what was refused', () 
       Scope: 'Acme',
     });
     await screenshot(page, 'activity-refusals');
+
+    // The member and day filters narrow refusals as they narrow runs, and stay in the URL.
+    await page.getByLabel('Member', { exact: true }).selectOption('carol');
+    await rows.first().getByText('connect a toolkit').waitFor();
+    await page.waitForFunction(
+      () => document.querySelectorAll('table.refusals tbody tr').length === 1,
+    );
+    expect(new URL(page.url()).searchParams.get('actor')).toBe('carol');
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('From', { exact: true }).fill(tomorrow);
+    await page.getByText('No refused changes match these filters.').waitFor();
     await context.close();
   });
 

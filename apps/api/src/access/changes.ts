@@ -1,18 +1,12 @@
 import type { Action, Principal, Scope, Target } from '@switchboard/identity';
 import { AppError } from '../errors.js';
 import type { Channel } from '../modules/audit/audit.repo.js';
+import { MANAGEMENT_ACTIONS } from '../modules/audit/audit.schema.js';
 import { recordRefusal } from '../modules/audit/audit.service.js';
 import type { AppDeps } from '../platform/deps.js';
 import { authorize } from './authorize.js';
 
-/** Actions that change something in a scope: their refusals to members are recorded. */
-const CHANGES: ReadonlySet<Action> = new Set<Action>([
-  'connections.connect',
-  'connections.manage',
-  'policies.manage',
-  'members.manage',
-  'webhooks.manage',
-]);
+const CHANGES: ReadonlySet<Action> = new Set<Action>(MANAGEMENT_ACTIONS);
 
 /**
  * `authorize`, recording the refusal when a member of an organization is refused a change there

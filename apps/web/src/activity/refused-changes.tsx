@@ -54,16 +54,20 @@ function TargetWords({
 export function RefusedChanges({
   orgId,
   members,
+  filter: narrowing,
 }: {
   /** The organization whose log this is; null for one's own. */
   orgId: string | null;
   /** The organization's members, to name a member a change was about. */
   members: Member[] | undefined;
+  /** The page's member and day filters. */
+  filter: { actor?: string; from?: string; to?: string };
 }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const { orgName } = useOrg();
-  const filter = { ...(orgId ? { orgId } : {}), limit: PAGE_SIZE };
+  const filter = { ...(orgId ? { orgId } : {}), ...narrowing, limit: PAGE_SIZE };
+  const filtered = Object.keys(narrowing).length > 0;
   const log = usePagedLog(trpc.audit.events.queryKey(filter), (cursor) =>
     client.audit.events.query(cursor ? { ...filter, cursor } : filter),
   );
@@ -94,7 +98,11 @@ export function RefusedChanges({
       </p>
       {log.isPending ? <Loading label="Loading refused changes…" /> : null}
       {log.isError ? <ErrorNotice error={log.error} onRetry={() => void log.refetch()} /> : null}
-      {log.isSuccess && items.length === 0 ? <Empty>No refused changes {whose}.</Empty> : null}
+      {log.isSuccess && items.length === 0 ? (
+        <Empty>
+          {filtered ? 'No refused changes match these filters.' : `No refused changes ${whose}.`}
+        </Empty>
+      ) : null}
       {items.length > 0 ? (
         <table className="table responsive refusals">
           <caption className="visually-hidden">Refused changes, newest first</caption>

@@ -137,15 +137,13 @@ export function ActivityPage() {
         aria-labelledby={`${ids.tabs}-tab-${tab}`}
         className="tab-panel"
       >
-        {tab === 'changes' ? (
-          <RefusedChanges orgId={orgLog?.id ?? null} members={members.data} />
-        ) : (
-          <>
-            <form
-              className="filters"
-              aria-label="Filter tool runs"
-              onSubmit={(event) => event.preventDefault()}
-            >
+        <form
+          className="filters"
+          aria-label={tab === 'changes' ? 'Filter refused changes' : 'Filter tool runs'}
+          onSubmit={(event) => event.preventDefault()}
+        >
+          {tab === 'runs' ? (
+            <>
               <div className="field">
                 <label htmlFor={ids.toolkit}>Toolkit</label>
                 <select
@@ -176,56 +174,68 @@ export function ActivityPage() {
                   ))}
                 </select>
               </div>
-              {orgLog ? (
-                <div className="field">
-                  <label htmlFor={ids.actor}>Member</label>
-                  <select
-                    id={ids.actor}
-                    value={actor}
-                    onChange={(e) => set({ actor: e.target.value || null })}
-                  >
-                    <option value="">Everyone</option>
-                    {memberList.map((m) => (
-                      <option key={m.userId} value={m.userId}>
-                        {m.displayName ? `${m.displayName} (${m.userId})` : m.userId}
-                      </option>
-                    ))}
-                    {actor && !actorListed && members.isSuccess ? (
-                      <option value={actor}>{actor} (no longer a member)</option>
-                    ) : null}
-                  </select>
-                </div>
-              ) : null}
-              <div className="field">
-                <label htmlFor={ids.from}>From</label>
-                <input
-                  id={ids.from}
-                  type="date"
-                  value={fromDay}
-                  max={toDay || undefined}
-                  onChange={(e) => set({ from: e.target.value || null })}
-                />
-              </div>
-              <div className="field">
-                <label htmlFor={ids.to}>To</label>
-                <input
-                  id={ids.to}
-                  type="date"
-                  value={toDay}
-                  min={fromDay || undefined}
-                  aria-invalid={backwards || undefined}
-                  aria-describedby={backwards ? `${ids.to}-error` : undefined}
-                  onChange={(e) => set({ to: e.target.value || null })}
-                />
-                {backwards ? (
-                  <p id={`${ids.to}-error`} className="field-error">
-                    The last day is before the first.
-                  </p>
+            </>
+          ) : null}
+          {orgLog ? (
+            <div className="field">
+              <label htmlFor={ids.actor}>Member</label>
+              <select
+                id={ids.actor}
+                value={actor}
+                onChange={(e) => set({ actor: e.target.value || null })}
+              >
+                <option value="">Everyone</option>
+                {memberList.map((m) => (
+                  <option key={m.userId} value={m.userId}>
+                    {m.displayName ? `${m.displayName} (${m.userId})` : m.userId}
+                  </option>
+                ))}
+                {actor && !actorListed && members.isSuccess ? (
+                  <option value={actor}>{actor} (no longer a member)</option>
                 ) : null}
-              </div>
-            </form>
-            <RunsTable filter={filter} filtered={filtered} onOpen={setOpened} />
-          </>
+              </select>
+            </div>
+          ) : null}
+          <div className="field">
+            <label htmlFor={ids.from}>From</label>
+            <input
+              id={ids.from}
+              type="date"
+              value={fromDay}
+              max={toDay || undefined}
+              onChange={(e) => set({ from: e.target.value || null })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.to}>To</label>
+            <input
+              id={ids.to}
+              type="date"
+              value={toDay}
+              min={fromDay || undefined}
+              aria-invalid={backwards || undefined}
+              aria-describedby={backwards ? `${ids.to}-error` : undefined}
+              onChange={(e) => set({ to: e.target.value || null })}
+            />
+            {backwards ? (
+              <p id={`${ids.to}-error`} className="field-error">
+                The last day is before the first.
+              </p>
+            ) : null}
+          </div>
+        </form>
+        {tab === 'changes' ? (
+          <RefusedChanges
+            orgId={orgLog?.id ?? null}
+            members={members.data}
+            filter={{
+              ...(actor ? { actor } : {}),
+              ...(from ? { from } : {}),
+              ...(to ? { to } : {}),
+            }}
+          />
+        ) : (
+          <RunsTable filter={filter} filtered={filtered} onOpen={setOpened} />
         )}
       </div>
       <RunDetail entry={opened} onClose={() => setOpened(null)} />

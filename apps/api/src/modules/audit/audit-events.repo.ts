@@ -44,7 +44,15 @@ export async function insertAuditEvent(db: Db, event: AuditEvent, at: Date): Pro
 /** One page of events, newest first: an organization's, or one person's own (as `audit.list`). */
 export async function listAuditEvents(
   db: Db,
-  query: { filter: AuditQuery['filter']; before?: string | undefined; limit: number },
+  query: {
+    filter: AuditQuery['filter'];
+    actor?: string | undefined;
+    action?: string | undefined;
+    from?: Date | undefined;
+    to?: Date | undefined;
+    before?: string | undefined;
+    limit: number;
+  },
 ): Promise<StoredAuditEvent[]> {
   let q = db
     .selectFrom('audit_events as e')
@@ -65,6 +73,10 @@ export async function listAuditEvents(
         : eb('e.scope_kind', '=', 'user'),
     );
   }
+  if (query.actor) q = q.where('e.actor_user_id', '=', query.actor);
+  if (query.action) q = q.where('e.action', '=', query.action);
+  if (query.from) q = q.where('e.occurred_at', '>=', query.from);
+  if (query.to) q = q.where('e.occurred_at', '<', query.to);
   if (query.before) q = q.where('e.id', '<', query.before as never);
   const rows = await q.execute();
   return rows.map((row) => ({

@@ -1,8 +1,17 @@
-import { userIdSchema } from '@switchboard/identity';
+import { type Action, userIdSchema } from '@switchboard/identity';
 import { z } from 'zod';
 import { optionalOrgId, scopeOutput, toolkitInput } from '../shared.schema.js';
 
 export const OUTCOMES = ['success', 'tool_error', 'error', 'denied'] as const;
+
+/** Actions that change something in a scope: their refusals to members are recorded. */
+export const MANAGEMENT_ACTIONS = [
+  'connections.connect',
+  'connections.manage',
+  'policies.manage',
+  'members.manage',
+  'webhooks.manage',
+] as const satisfies readonly Action[];
 
 export const auditListInput = z
   .object({
@@ -62,6 +71,12 @@ export const auditEventsInput = z
       .regex(/^\d{1,18}$/, 'is not a cursor from audit.events')
       .optional(),
     limit: z.number().int().min(1).max(200).default(50),
+    /** Only this member's attempts, at or after `from` and before `to`, as in `audit.list`. */
+    actor: userIdSchema.optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    /** Only this action's refusals (`policies.manage`, `connections.connect`, …). */
+    action: z.enum(MANAGEMENT_ACTIONS).optional(),
     direction: z.enum(['forward', 'backward']).optional(),
   })
   .strict()

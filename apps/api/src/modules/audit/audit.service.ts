@@ -31,6 +31,10 @@ export async function listEvents(deps: AppDeps, acting: Acting, input: AuditEven
   const limit = query.limit ?? DEFAULT_PAGE;
   const rows = await listAuditEvents(deps.db, {
     filter: logOf(acting),
+    actor: query.actor,
+    action: query.action,
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
     before: query.cursor,
     limit: limit + 1,
   });

@@ -34,6 +34,16 @@ const KEYS = [
   'connectRoles',
   'denyTools',
   'allowTools',
+  'url',
+  'events',
+  'description',
+  'enabled',
+  'endpointId',
+  'deliveryId',
+  'actor',
+  'from',
+  'to',
+  'action',
 ];
 
 function deep(depth: number): unknown {

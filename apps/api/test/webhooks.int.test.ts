@@ -19,9 +19,15 @@ const FAST = {
 
 type Event = ReturnType<typeof parseEvent>;
 
-/** The events a receiver verified with `secret`, checked against their published shapes. */
+/**
+ * The events a receiver verified with `secret`, checked against their published shapes, in the
+ * order they happened: deliveries run concurrently, so arrivals need not be in that order.
+ */
 const eventsOf = (receiver: WebhookReceiver, secret: string): Event[] =>
-  receiver.verified(secret).map((body) => parseEvent(body));
+  receiver
+    .verified(secret)
+    .map((body) => parseEvent(body))
+    .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
 
 async function settle(h: Harness, ms = 400) {
   await new Promise((resolve) => setTimeout(resolve, ms));

@@ -118,7 +118,9 @@ describe.each(databaseKindsUnderTest())('activity and pending requests on %s', (
       [],
     );
     expect((await alice.audit.events.query({ orgId: 'acme', to: future })).items).toHaveLength(4);
-    const bad = await failure(alice.audit.events.query({ orgId: 'acme', action: 'tools.execute' }));
+    const bad = await failure(
+      alice.audit.events.query({ orgId: 'acme', action: 'tools.execute' as never }),
+    );
     expect(bad.reason).toBe('INVALID_INPUT');
     // Filters narrow a log; they never widen it: bob's own log has nothing of carol's.
     const crossing = await h.as('bob').audit.events.query({ actor: 'carol' });

@@ -294,7 +294,7 @@ describe.each(databaseKindsUnderTest())('the MCP endpoint on %s', (kind) => {
       const repos = (await erin.listTools()).tools.find(
         (t) => t.name === 'GITHUB_LIST_REPOS',
       ) as Tool;
-      const account = (repos.inputSchema.properties ?? {}).account as { enum?: string[] };
+      const account = repos.inputSchema.properties?.account as { enum?: string[] };
       expect(new Set(account.enum)).toStrictEqual(new Set([work, 'work', personal, 'personal']));
       expect(repos.inputSchema.required ?? []).not.toContain('account');
       const byLabel = (await erin.callTool({

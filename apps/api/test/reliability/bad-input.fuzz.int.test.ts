@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../src/modules/app.router.js';
 import { connect, type Harness, rowCounts, startHarness } from '../harness.js';
 import { rawCall } from '../raw-call.js';
+import { deep, hostileValues } from './hostile.js';
 
 /**
  * fast-check throws generated garbage at every procedure: wrong types, huge strings, unicode,
@@ -46,12 +47,6 @@ const KEYS = [
   'action',
 ];
 
-function deep(depth: number): unknown {
-  let value: unknown = 'bottom';
-  for (let i = 0; i < depth; i += 1) value = i % 2 === 0 ? { nested: value } : [value];
-  return value;
-}
-
 const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
@@ -72,16 +67,7 @@ const hostileString = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'prototype'),
 );
 
-const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  hostileString,
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.array(hostileString, { maxLength: 5 }),
-  fc.integer({ min: 20, max: 200 }).map(deep),
-  fc.dictionary(hostileString, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
-);
+const hostileValue = hostileValues(hostileString, 200);
 
 /** Either any JSON at all, or an object with the procedures' own keys holding hostile values. */
 const hostileInput: fc.Arbitrary<unknown> = fc.oneof(

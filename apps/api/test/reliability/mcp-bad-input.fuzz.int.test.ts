@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Harness, rowCounts, startHarness } from '../harness.js';
+import { deep, hostileValues } from './hostile.js';
 
 /**
  * fast-check throws generated JSON-RPC at the MCP endpoint: arbitrary JSON, requests of every
@@ -31,12 +32,6 @@ const TOOL_NAMES = [
   '__proto__',
 ];
 
-function deep(depth: number): unknown {
-  let value: unknown = 'bottom';
-  for (let i = 0; i < depth; i += 1) value = i % 2 === 0 ? { nested: value } : [value];
-  return value;
-}
-
 const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
@@ -44,16 +39,7 @@ const hostileString = fc.oneof(
   fc.integer({ min: 1_000, max: 20_000 }).map((n) => 'x'.repeat(n)),
 );
 
-const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  hostileString,
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.array(hostileString, { maxLength: 5 }),
-  fc.integer({ min: 20, max: 300 }).map(deep),
-  fc.dictionary(hostileString, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
-);
+const hostileValue = hostileValues(hostileString, 300);
 
 const hostileArguments = fc.oneof(
   hostileValue,

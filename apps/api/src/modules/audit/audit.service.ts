@@ -25,28 +25,44 @@ export async function recordRefusal(
   await insertAuditEvent(deps.db, { ...refusal, decision: 'denied' }, deps.now());
 }
 
+/** The time window of a query, as dates (`from` inclusive, `to` exclusive). */
+function window(query: { from?: string | undefined; to?: string | undefined }) {
+  return {
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+  };
+}
+
+/** Reads one row past the page to tell whether another page follows; ids are the cursors. */
+async function page<Row extends { id: string }, Item>(
+  limit: number,
+  read: (limitPlusOne: number) => Promise<Row[]>,
+  view: (row: Row) => Item,
+) {
+  const rows = await read(limit + 1);
+  const items = rows.slice(0, limit);
+  return {
+    items: items.map(view),
+    nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null,
+  };
+}
+
 /** One page of the log of what is not a tool execution, newest first. */
 export async function listEvents(deps: AppDeps, acting: Acting, input: AuditEventsInput) {
   const query = input ?? { limit: DEFAULT_PAGE };
-  const limit = query.limit ?? DEFAULT_PAGE;
-  const rows = await listAuditEvents(deps.db, {
-    filter: logOf(acting),
-    actor: query.actor,
-    action: query.action,
-    from: query.from ? new Date(query.from) : undefined,
-    to: query.to ? new Date(query.to) : undefined,
-    before: query.cursor,
-    limit: limit + 1,
-  });
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map((row) => ({
-      ...row,
-      scope: publicScope(row.scope),
-      occurredAt: row.occurredAt.toISOString(),
-    })),
-    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  return page(
+    query.limit ?? DEFAULT_PAGE,
+    (limit) =>
+      listAuditEvents(deps.db, {
+        filter: logOf(acting),
+        actor: query.actor,
+        action: query.action,
+        ...window(query),
+        before: query.cursor,
+        limit,
+      }),
+    (row) => ({ ...row, scope: publicScope(row.scope), occurredAt: row.occurredAt.toISOString() }),
+  );
 }
 
 /**
@@ -56,25 +72,18 @@ export async function listEvents(deps: AppDeps, acting: Acting, input: AuditEven
  */
 export async function listAudit(deps: AppDeps, acting: Acting, input: AuditListInput) {
   const query = input ?? { limit: DEFAULT_PAGE };
-  const limit = query.limit ?? DEFAULT_PAGE;
-  const filter = logOf(acting);
-  const rows = await listAttempts(deps.db, {
-    filter,
-    toolkit: query.toolkit,
-    outcome: query.outcome,
-    actor: query.actor,
-    from: query.from ? new Date(query.from) : undefined,
-    to: query.to ? new Date(query.to) : undefined,
-    before: query.cursor,
-    limit: limit + 1,
-  });
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map((row) => ({
-      ...row,
-      scope: publicScope(row.scope),
-      startedAt: row.startedAt.toISOString(),
-    })),
-    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  return page(
+    query.limit ?? DEFAULT_PAGE,
+    (limit) =>
+      listAttempts(deps.db, {
+        filter: logOf(acting),
+        toolkit: query.toolkit,
+        outcome: query.outcome,
+        actor: query.actor,
+        ...window(query),
+        before: query.cursor,
+        limit,
+      }),
+    (row) => ({ ...row, scope: publicScope(row.scope), startedAt: row.startedAt.toISOString() }),
+  );
 }

@@ -95,6 +95,9 @@ export interface ToolkitPoliciesTable {
   auth_config_id: string | null;
   updated_at: DefaultedTimestamp;
   updated_by: string | null;
+  /** Tools that wait for an approver when a role outside `approve_roles` runs them. */
+  approval_tools: Generated<string[]>;
+  approve_roles: Generated<MembershipRole[]>;
 }
 
 /**

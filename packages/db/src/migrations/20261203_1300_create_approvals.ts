@@ -9,6 +9,22 @@ import { type Kysely, sql } from 'kysely';
  */
 // biome-ignore lint/suspicious/noExplicitAny: frozen in time, a migration knows no schema type.
 export async function up(db: Kysely<any>): Promise<void> {
+  // Which tools wait for a yes, and who gives it; existing policies hold nothing back.
+  await db.schema
+    .alterTable('toolkit_policies')
+    .addColumn('approval_tools', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
+    .addColumn('approve_roles', sql`text[]`, (col) =>
+      col.notNull().defaultTo(sql`'{owner,admin}'`),
+    )
+    .execute();
+  await db.schema
+    .alterTable('toolkit_policies')
+    .addCheckConstraint(
+      'toolkit_policies_approve_roles_check',
+      sql`approve_roles <@ array['owner', 'admin', 'member', 'viewer']::text[]`,
+    )
+    .execute();
+
   await db.schema
     .createTable('approvals')
     .addColumn('id', 'uuid', (col) => col.primaryKey())
@@ -82,4 +98,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('tool_executions_approval_id_idx').execute();
   await db.schema.alterTable('tool_executions').dropColumn('approval_id').execute();
   await db.schema.dropTable('approvals').execute();
+  await db.schema
+    .alterTable('toolkit_policies')
+    .dropColumn('approve_roles')
+    .dropColumn('approval_tools')
+    .execute();
 }

@@ -17,6 +17,8 @@ export interface AuditEvent {
   decision: 'allowed' | 'denied';
   reason: string | null;
   channel: Channel;
+  /** What an approver wrote when deciding on an approval. */
+  note?: string | null | undefined;
 }
 
 export interface StoredAuditEvent extends AuditEvent {
@@ -37,6 +39,7 @@ export async function insertAuditEvent(db: Db, event: AuditEvent, at: Date): Pro
       decision: event.decision,
       reason: event.reason,
       channel: event.channel,
+      note: event.note ?? null,
     })
     .execute();
 }
@@ -90,5 +93,6 @@ export async function listAuditEvents(
     decision: row.decision as 'allowed' | 'denied',
     reason: row.reason,
     channel: row.channel,
+    note: row.note,
   }));
 }

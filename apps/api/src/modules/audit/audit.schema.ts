@@ -11,7 +11,11 @@ export const MANAGEMENT_ACTIONS = [
   'policies.manage',
   'members.manage',
   'webhooks.manage',
+  'approvals.decide',
 ] as const satisfies readonly Action[];
+
+/** The approvers' decisions, as `audit.events` lists them (target: the approval's id). */
+export const APPROVAL_DECISIONS = ['approvals.approve', 'approvals.deny'] as const;
 
 export const auditListInput = z
   .object({
@@ -51,6 +55,8 @@ export const auditListOutput = z.object({
       durationMs: z.number(),
       startedAt: z.string(),
       channel: z.enum(['trpc', 'mcp']),
+      /** The approval the attempt was held for, or ran under. */
+      approvalId: z.string().nullable(),
       actorName: z.string().nullable(),
       /** The account's label and upstream identity, while it is still in the map. */
       account: z
@@ -76,7 +82,7 @@ export const auditEventsInput = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     /** Only this action's refusals (`policies.manage`, `connections.connect`, …). */
-    action: z.enum(MANAGEMENT_ACTIONS).optional(),
+    action: z.enum([...MANAGEMENT_ACTIONS, ...APPROVAL_DECISIONS]).optional(),
     direction: z.enum(['forward', 'backward']).optional(),
   })
   .strict()
@@ -95,6 +101,8 @@ export const auditEventsOutput = z.object({
       decision: z.enum(['allowed', 'denied']),
       reason: z.string().nullable(),
       channel: z.enum(['trpc', 'mcp']),
+      /** What an approver wrote when deciding (`approvals.approve` / `approvals.deny`). */
+      note: z.string().nullable(),
     }),
   ),
   nextCursor: z.string().nullable(),

@@ -71,7 +71,7 @@ describe('Approvals: a member asks to delete a channel of Acme’s Slack, an adm
     await decided.getByText('Approved and ran').waitFor();
     expect(await decided.textContent()).toContain('random is unused');
     await alice.page.getByText('Nothing waits for you.').waitFor();
-    expect(await count.count()).toBe(0);
+    await count.waitFor({ state: 'detached' });
     await screenshot(alice.page, 'approvals-alice');
     await alice.context.close();
 

@@ -51,6 +51,7 @@ export async function listAuditEvents(
     filter: AuditQuery['filter'];
     actor?: string | undefined;
     action?: string | undefined;
+    decision?: 'allowed' | 'denied' | undefined;
     from?: Date | undefined;
     to?: Date | undefined;
     before?: string | undefined;
@@ -78,6 +79,7 @@ export async function listAuditEvents(
   }
   if (query.actor) q = q.where('e.actor_user_id', '=', query.actor);
   if (query.action) q = q.where('e.action', '=', query.action);
+  if (query.decision) q = q.where('e.decision', '=', query.decision);
   if (query.from) q = q.where('e.occurred_at', '>=', query.from);
   if (query.to) q = q.where('e.occurred_at', '<', query.to);
   if (query.before) q = q.where('e.id', '<', query.before as never);

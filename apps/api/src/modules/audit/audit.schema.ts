@@ -83,6 +83,8 @@ export const auditEventsInput = z
     to: z.iso.datetime({ offset: true }).optional(),
     /** Only this action's refusals (`policies.manage`, `connections.connect`, …). */
     action: z.enum([...MANAGEMENT_ACTIONS, ...APPROVAL_DECISIONS]).optional(),
+    /** Only refusals (`denied`), or only what was done (`allowed`: approvers' decisions). */
+    decision: z.enum(['allowed', 'denied']).optional(),
     direction: z.enum(['forward', 'backward']).optional(),
   })
   .strict()

@@ -399,6 +399,11 @@ describe.each(databaseKindsUnderTest())('approvals on %s', (kind) => {
   it('over MCP the held call is a tool result with isError naming the reason, the id and the next step', async () => {
     const client = await mcpClient(h, 'bob', { orgId: 'acme' });
     try {
+      const listed = (await client.listTools()).tools.find(
+        (tool) => tool.name === 'SLACK_DELETE_CHANNEL',
+      );
+      expect(listed?.description).toContain('Needs an approver’s yes here');
+      expect(listed?.annotations?.destructiveHint).toBe(true);
       const result = (await client.callTool({
         name: 'SLACK_DELETE_CHANNEL',
         arguments: { channel: '#general' },

@@ -11,11 +11,18 @@ export const MANAGEMENT_ACTIONS = [
   'policies.manage',
   'members.manage',
   'webhooks.manage',
-  'approvals.decide',
 ] as const satisfies readonly Action[];
 
-/** The approvers' decisions, as `audit.events` lists them (target: the approval's id). */
-export const APPROVAL_DECISIONS = ['approvals.approve', 'approvals.deny'] as const;
+/**
+ * Steps of approvals in the same log (target: the approval's id): a requester refused deciding
+ * on their own call (`approvals.decide`, recorded by `access/approvals.ts`), and the approvers'
+ * decisions.
+ */
+export const APPROVAL_DECISIONS = [
+  'approvals.decide',
+  'approvals.approve',
+  'approvals.deny',
+] as const;
 
 export const auditListInput = z
   .object({

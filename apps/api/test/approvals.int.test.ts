@@ -305,6 +305,28 @@ describe.each(databaseKindsUnderTest())('approvals on %s', (kind) => {
     );
   });
 
+  it('an approved call whose run was cut short (its instance stopped) is settled as INTERRUPTED', async () => {
+    const approvalId = await bobAsks('SLACK_SEND_MESSAGE', { channel: '#general', text: 'cut' });
+    // As an instance that died after recording alice's yes, an hour ago, leaves it.
+    await h.db
+      .updateTable('approvals')
+      .set({
+        status: 'approved',
+        decided_by: 'alice',
+        decided_at: new Date(Date.now() - 3_600_000),
+      })
+      .where('id', '=', approvalId)
+      .execute();
+    expect(await h.as('bob').approvals.get.query({ approvalId })).toMatchObject({
+      status: 'failed',
+      arguments: null,
+      failure: { reason: 'INTERRUPTED' },
+    });
+    expect(await failure(h.as('erin').approvals.approve.mutate({ approvalId }))).toMatchObject({
+      reason: 'APPROVAL_NOT_PENDING',
+    });
+  });
+
   it('two approvers at once make one execution', async () => {
     const approvalId = await bobAsks('SLACK_SEND_MESSAGE', {
       channel: '#general',

@@ -178,6 +178,35 @@ export async function expireDue(
 }
 
 /**
+ * Settles approved calls whose run was cut short (the instance running it stopped between the
+ * decision and the end of the run) once no run can still be going: `failed` with
+ * `INTERRUPTED`, their arguments deleted. Whether Composio ran it the audit log says (the run's
+ * row carries the approval id).
+ */
+export async function settleInterrupted(
+  db: Db,
+  which: { orgId: OrgId } | { requestedBy: UserId } | { id: string },
+  decidedBefore: Date,
+  now: Date,
+): Promise<void> {
+  let q = db
+    .updateTable('approvals')
+    .set({
+      status: 'failed',
+      failure_reason: 'INTERRUPTED',
+      failure_message: 'Switchboard stopped while the approved call ran; the audit log tells whether it ran',
+      arguments: null,
+      completed_at: now,
+    })
+    .where('status', '=', 'approved')
+    .where('decided_at', '<=', decidedBefore);
+  if ('orgId' in which) q = q.where('org_id', '=', which.orgId);
+  else if ('requestedBy' in which) q = q.where('requested_by', '=', which.requestedBy);
+  else q = q.where('id', '=', which.id);
+  await q.execute();
+}
+
+/**
  * Records a decision if, and only if, the approval is still waiting and in time: a conditional
  * update, so of two approvers deciding at once exactly one gets the row back (and runs the
  * call). A denial deletes the arguments at once; an approval keeps them for the run.

@@ -14,6 +14,7 @@ import {
   decideIfPending,
   expireDue,
   finishApproved,
+  settleInterrupted,
   type StoredApproval,
 } from './approvals.repo.js';
 import type { ApprovalStatusName, ApprovalView } from './approvals.schema.js';
@@ -47,10 +48,32 @@ export function toApprovalView(approval: StoredApproval, viewer: UserId): Approv
   };
 }
 
-/** The approval as it is now, its expiry applied if its time ran out. */
+// A run longer than Composio's budget (retries included) plus this margin is no longer going.
+const RUN_MARGIN_MS = 60_000;
+
+/**
+ * Applied when approvals are read, so no timer has to run for it: calls whose time ran out
+ * expire, and approved calls whose run was cut short by a stopped instance are settled.
+ */
+async function sweep(
+  deps: AppDeps,
+  which: { orgId: StoredApproval['orgId'] } | { requestedBy: UserId } | { id: string },
+): Promise<void> {
+  const now = deps.now();
+  const decidedBefore = new Date(now.getTime() - deps.config.COMPOSIO_TIMEOUT_MS - RUN_MARGIN_MS);
+  await expireDue(deps.db, which, now);
+  await settleInterrupted(deps.db, which, decidedBefore, now);
+}
+
+/** The approval as it is now, with the sweep applied to it if it is due. */
 async function current(deps: AppDeps, approval: StoredApproval): Promise<StoredApproval> {
-  if (approval.status !== 'requested' || approval.expiresAt > deps.now()) return approval;
-  await expireDue(deps.db, { id: approval.id }, deps.now());
+  const now = deps.now().getTime();
+  const due =
+    (approval.status === 'requested' && approval.expiresAt.getTime() <= now) ||
+    (approval.status === 'approved' &&
+      (approval.decidedAt?.getTime() ?? now) <= now - deps.config.COMPOSIO_TIMEOUT_MS - RUN_MARGIN_MS);
+  if (!due) return approval;
+  await sweep(deps, { id: approval.id });
   return (await approvalById(deps.db, approval.id)) ?? approval;
 }
 
@@ -68,7 +91,7 @@ export async function listApprovals(
   org: OrgMembership,
   query: { status?: ApprovalStatusName | undefined; limit: number },
 ): Promise<ApprovalView[]> {
-  await expireDue(deps.db, { orgId: org.orgId }, deps.now());
+  await sweep(deps, { orgId: org.orgId });
   const without = org.policies
     .filter((policy) => !mayApprove(policy, org.role))
     .map((policy) => policy.toolkit);
@@ -94,7 +117,7 @@ export async function myApprovals(
   caller: Caller,
   query: { status?: ApprovalStatusName | undefined; limit: number },
 ): Promise<ApprovalView[]> {
-  await expireDue(deps.db, { requestedBy: caller.userId }, deps.now());
+  await sweep(deps, { requestedBy: caller.userId });
   const rows = await approvalsRequestedBy(deps.db, {
     userId: caller.userId,
     orgIds: caller.memberships.map((m) => m.orgId),

@@ -128,7 +128,8 @@ export async function myApprovals(
 
 /** Why a decision found the approval no longer waiting: its time ran out, or it was decided. */
 async function notPending(deps: AppDeps, approval: StoredApproval): Promise<AppError> {
-  const now = await current(deps, approval);
+  // Read again: another approver may have decided since the procedure loaded it.
+  const now = await current(deps, (await approvalById(deps.db, approval.id)) ?? approval);
   const details = { approvalId: approval.id, status: now.status };
   if (now.status === 'expired') {
     return new AppError(

@@ -154,7 +154,7 @@ describe.each(databaseKindsUnderTest())('approvals on %s', (kind) => {
     });
     // The refusals are in the organization's log; nothing else changed.
     const after = await rowCounts(h.db);
-    expect(after).toStrictEqual({ ...before, audit_events: before.audit_events + 2 });
+    expect(after).toStrictEqual({ ...before, audit_events: (before.audit_events ?? 0) + 2 });
     const refusals = await h.as('alice').audit.events.query({
       orgId: 'acme',
       action: 'approvals.decide',
@@ -170,9 +170,9 @@ describe.each(databaseKindsUnderTest())('approvals on %s', (kind) => {
         code: 'NOT_FOUND',
         reason: 'NOT_FOUND',
       });
-      expect(
-        await failure(h.as(outsider).approvals.approve.mutate({ approvalId })),
-      ).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await failure(h.as(outsider).approvals.approve.mutate({ approvalId }))).toMatchObject({
+        code: 'NOT_FOUND',
+      });
     }
     expect(await failure(h.as('bob').approvals.list.query({ orgId: 'acme' }))).toMatchObject({
       reason: 'ROLE_REQUIRED',
@@ -241,9 +241,10 @@ describe.each(databaseKindsUnderTest())('approvals on %s', (kind) => {
 
     // Used once: neither approver can use it again.
     for (const approver of ['alice', 'erin']) {
-      expect(
-        await failure(h.as(approver).approvals.approve.mutate({ approvalId })),
-      ).toMatchObject({ code: 'PRECONDITION_FAILED', reason: 'APPROVAL_NOT_PENDING' });
+      expect(await failure(h.as(approver).approvals.approve.mutate({ approvalId }))).toMatchObject({
+        code: 'PRECONDITION_FAILED',
+        reason: 'APPROVAL_NOT_PENDING',
+      });
       expect(await failure(h.as(approver).approvals.deny.mutate({ approvalId }))).toMatchObject({
         reason: 'APPROVAL_NOT_PENDING',
       });

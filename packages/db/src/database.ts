@@ -190,7 +190,13 @@ export interface AuditEventsTable extends ScopeColumns {
 }
 
 /** Where a held call is: waiting, decided, or finished (ran, failed, expired). */
-export type ApprovalStatus = 'requested' | 'approved' | 'denied' | 'expired' | 'executed' | 'failed';
+export type ApprovalStatus =
+  | 'requested'
+  | 'approved'
+  | 'denied'
+  | 'expired'
+  | 'executed'
+  | 'failed';
 
 /** A call held for an approver's yes, with its arguments while it may still run. */
 export interface ApprovalsTable {

@@ -102,7 +102,11 @@ export function mcpToolOf(
   toolkitName: string,
 ): Tool {
   // An agent should know before calling that the call will wait for a person.
-  const held = needsApproval(acting.caller, { scope: home.scope, tool: tool.slug, policy: home.policy })
+  const held = needsApproval(acting.caller, {
+    scope: home.scope,
+    tool: tool.slug,
+    policy: home.policy,
+  })
     ? ' Needs an approver’s yes here: calling it asks for one, and it runs once approved.'
     : '';
   return {

@@ -481,7 +481,8 @@ const REASONS: Record<Reason, ReasonWords> = {
     summary: 'approval expired',
     explain: () => ({
       title: 'Request expired',
-      message: 'Nobody decided in time, so the call will not run. Ask for it again if it is still needed.',
+      message:
+        'Nobody decided in time, so the call will not run. Ask for it again if it is still needed.',
     }),
   },
   SELF_APPROVAL: {

@@ -35,13 +35,17 @@ function accountWords(approval: Approval): string {
   const account = approval.account;
   if (!account) return `${approval.connectedAccountId} (no longer connected)`;
   const name = account.label ?? account.upstreamIdentity ?? approval.connectedAccountId;
-  return account.label && account.upstreamIdentity
-    ? `${name} (${account.upstreamIdentity})`
-    : name;
+  return account.label && account.upstreamIdentity ? `${name} (${account.upstreamIdentity})` : name;
 }
 
 /** What was asked, by whom, with which account: the facts an approver decides on. */
-function ApprovalFacts({ approval, showRequester }: { approval: Approval; showRequester: boolean }) {
+function ApprovalFacts({
+  approval,
+  showRequester,
+}: {
+  approval: Approval;
+  showRequester: boolean;
+}) {
   return (
     <dl className="facts">
       {showRequester ? (

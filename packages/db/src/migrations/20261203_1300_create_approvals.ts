@@ -13,9 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('toolkit_policies')
     .addColumn('approval_tools', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
-    .addColumn('approve_roles', sql`text[]`, (col) =>
-      col.notNull().defaultTo(sql`'{owner,admin}'`),
-    )
+    .addColumn('approve_roles', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{owner,admin}'`))
     .execute();
   await db.schema
     .alterTable('toolkit_policies')

@@ -194,7 +194,8 @@ export async function settleInterrupted(
     .set({
       status: 'failed',
       failure_reason: 'INTERRUPTED',
-      failure_message: 'Switchboard stopped while the approved call ran; the audit log tells whether it ran',
+      failure_message:
+        'Switchboard stopped while the approved call ran; the audit log tells whether it ran',
       arguments: null,
       completed_at: now,
     })

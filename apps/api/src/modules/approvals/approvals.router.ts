@@ -51,9 +51,7 @@ export const approvalsRouter = {
       ],
     })
     .output(parsed(approvalOutput))
-    .mutation(({ ctx, input }) =>
-      approveApproval(ctx.deps, ctx.approval, ctx.userId, input.note),
-    ),
+    .mutation(({ ctx, input }) => approveApproval(ctx.deps, ctx.approval, ctx.userId, input.note)),
 
   /** Says no: the call never runs, and its arguments are deleted. */
   deny: approvalProcedure('decide', decideShape)

@@ -14,8 +14,8 @@ import {
   decideIfPending,
   expireDue,
   finishApproved,
-  settleInterrupted,
   type StoredApproval,
+  settleInterrupted,
 } from './approvals.repo.js';
 import type { ApprovalStatusName, ApprovalView } from './approvals.schema.js';
 
@@ -71,7 +71,8 @@ async function current(deps: AppDeps, approval: StoredApproval): Promise<StoredA
   const due =
     (approval.status === 'requested' && approval.expiresAt.getTime() <= now) ||
     (approval.status === 'approved' &&
-      (approval.decidedAt?.getTime() ?? now) <= now - deps.config.COMPOSIO_TIMEOUT_MS - RUN_MARGIN_MS);
+      (approval.decidedAt?.getTime() ?? now) <=
+        now - deps.config.COMPOSIO_TIMEOUT_MS - RUN_MARGIN_MS);
   if (!due) return approval;
   await sweep(deps, { id: approval.id });
   return (await approvalById(deps.db, approval.id)) ?? approval;
@@ -251,13 +252,9 @@ export async function approveApproval(
       mapped instanceof AppError
         ? { reason: mapped.reason, message: mapped.message }
         : { reason: 'INTERNAL', message: 'The approved call failed unexpectedly' };
-    await finishApproved(
-      deps.db,
-      approval.id,
-      { status: 'failed', ...failure },
-      deps.now(),
-    ).catch((finishError: unknown) =>
-      deps.logger.error({ err: finishError }, 'could not record a failed approval'),
+    await finishApproved(deps.db, approval.id, { status: 'failed', ...failure }, deps.now()).catch(
+      (finishError: unknown) =>
+        deps.logger.error({ err: finishError }, 'could not record a failed approval'),
     );
     if (mapped instanceof AppError) {
       throw new AppError(mapped.reason, `Approval ${approval.id} failed: ${mapped.message}`, {

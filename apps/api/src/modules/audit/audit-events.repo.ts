@@ -23,6 +23,7 @@ export interface AuditEvent {
 
 export interface StoredAuditEvent extends AuditEvent {
   id: string;
+  note: string | null;
   occurredAt: Date;
   actorName: string | null;
 }

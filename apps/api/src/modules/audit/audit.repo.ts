@@ -82,6 +82,7 @@ export async function insertAttempts(db: Db, attempts: readonly ExecutionAttempt
 
 export interface AuditEntry extends ExecutionAttempt {
   id: string;
+  approvalId: string | null;
 }
 
 /** An entry as the log shows it, with the names its ids stand for (as they are now). */

@@ -30,12 +30,14 @@ const ORG_ONLY: ReadonlySet<Action> = new Set<Action>([
   'org.read',
   'members.manage',
   'policies.manage',
+  'approvals.decide',
 ]);
 
 /** Where a policy decides, the role list is its default, and a policy may change it. */
 const POLICY_ROLES: Partial<Record<Action, string>> = {
   'connections.connect': 'the toolkit policy’s `connectRoles`',
   'tools.execute': 'the toolkit policy’s `executeRoles`',
+  'approvals.decide': 'the toolkit policy’s `approveRoles`',
 };
 
 function who(meta: ProcedureMeta): string {

@@ -38,6 +38,8 @@ export const configSchema = z
     AUTH_AUDIENCE: z.string().min(1).default('switchboard-api'),
     AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
     CONNECTION_REQUEST_TTL_SECONDS: positiveInt.default(600),
+    /** How long a call held for approval (policies' `approvalTools`) waits for a decision. */
+    APPROVAL_TTL_SECONDS: positiveInt.default(3600),
     /** How stale a listing's account statuses may be before Composio is asked again. */
     RECONCILE_INTERVAL_SECONDS: positiveInt.default(30),
     RATE_LIMIT_USER_PER_MINUTE: positiveInt.default(120),

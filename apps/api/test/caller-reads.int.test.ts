@@ -64,6 +64,8 @@ describe.each(databaseKindsUnderTest())('caller reads on %s', (kind) => {
         denyTools: ['NOTION_DELETE_PAGE'],
         requireExplicitSelection: false,
         authConfigId: null,
+        approvalTools: ['NOTION_CREATE_PAGE'],
+        approveRoles: ['owner'],
       },
       user('dave'),
       now,
@@ -120,6 +122,9 @@ describe.each(databaseKindsUnderTest())('caller reads on %s', (kind) => {
       scope: 'org',
       executeRoles: ['owner', 'viewer'],
       denyTools: ['NOTION_DELETE_PAGE'],
+      // Read with the membership, so the execution path can hold these calls for approval.
+      approvalTools: ['NOTION_CREATE_PAGE'],
+      approveRoles: ['owner'],
     });
   });
 

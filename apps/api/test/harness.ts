@@ -189,6 +189,7 @@ const TABLES = [
   'events',
   'webhook_endpoints',
   'webhook_deliveries',
+  'approvals',
 ] as const;
 
 /** Row counts of every table, to prove a rejected call wrote nothing. */

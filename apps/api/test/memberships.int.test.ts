@@ -69,6 +69,8 @@ describe.each(databaseKindsUnderTest())('organizations and memberships on %s', (
       allowTools: null,
       denyTools: [],
       requireExplicitSelection: false,
+      approvalTools: [],
+      approveRoles: ['owner', 'admin'],
       updatedBy: 'erin',
     });
     expect(await h.as('frank').policies.list.query({ orgId: 'dave-co' })).toHaveLength(1);

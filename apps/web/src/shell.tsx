@@ -6,6 +6,7 @@ import { ConnectReturn } from './connections/connect-return.tsx';
 import { hrefFor, Link, navigate, useLocation, withParams } from './lib/router.tsx';
 import { ActivityPage } from './pages/activity-page.tsx';
 import { AgentsPage } from './pages/agents-page.tsx';
+import { ApprovalsPage, useWaitingCount } from './pages/approvals-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
 import { OrganizationPage } from './pages/organization-page.tsx';
 import { ToolsPage } from './pages/tools-page.tsx';
@@ -18,6 +19,7 @@ const PAGES = [
   { path: '/tools', title: 'Tools', Page: ToolsPage },
   { path: '/agents', title: 'Agents', Page: AgentsPage },
   { path: '/organization', title: 'Organization', Page: OrganizationPage },
+  { path: '/approvals', title: 'Approvals', Page: ApprovalsPage },
   { path: '/activity', title: 'Activity', Page: ActivityPage },
   { path: '/webhooks', title: 'Webhooks', Page: WebhooksPage },
 ] as const;
@@ -75,6 +77,8 @@ export function Shell() {
   }, [location.pathname]);
 
   const orgId = location.params.get('org');
+  const actingRole = me.data?.orgs.find((o) => o.id === orgId)?.role ?? null;
+  const waiting = useWaitingCount(orgId, actingRole);
   const orgValue = useMemo<OrgContextValue | null>(() => {
     if (!me.data) return null;
     const orgs = me.data.orgs;
@@ -137,6 +141,13 @@ export function Shell() {
                   aria-current={p.path === path ? 'page' : undefined}
                 >
                   {p.title}
+                  {p.path === '/approvals' && waiting > 0 ? (
+                    <span className="nav-count" data-testid="approvals-count">
+                      {' '}
+                      {waiting}
+                      <span className="visually-hidden"> waiting</span>
+                    </span>
+                  ) : null}
                 </Link>
               </li>
             ))}

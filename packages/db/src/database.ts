@@ -95,6 +95,9 @@ export interface ToolkitPoliciesTable {
   auth_config_id: string | null;
   updated_at: DefaultedTimestamp;
   updated_by: string | null;
+  /** Tools that wait for an approver when a role outside `approve_roles` runs them. */
+  approval_tools: Generated<string[]>;
+  approve_roles: Generated<MembershipRole[]>;
 }
 
 /**
@@ -164,6 +167,8 @@ export interface ToolExecutionsTable extends ScopeColumns {
   started_at: DefaultedTimestamp;
   /** The transport the attempt came over. */
   channel: Generated<ExecutionChannel>;
+  /** The approval this attempt asked for, or ran under (toolkit policies' `approvalTools`). */
+  approval_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** An audited step that is not a tool execution (a refused management action, for one). */
@@ -180,6 +185,46 @@ export interface AuditEventsTable extends ScopeColumns {
   /** Why it was denied; null when allowed. */
   reason: string | null;
   channel: Generated<ExecutionChannel>;
+  /** What an approver wrote when deciding on an approval. */
+  note: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Where a held call is: waiting, decided, or finished (ran, failed, expired). */
+export type ApprovalStatus =
+  | 'requested'
+  | 'approved'
+  | 'denied'
+  | 'expired'
+  | 'executed'
+  | 'failed';
+
+/** A call held for an approver's yes, with its arguments while it may still run. */
+export interface ApprovalsTable {
+  id: string;
+  org_id: string;
+  requested_by: string;
+  toolkit: string;
+  tool: string;
+  /** The account chosen when it was asked for; it runs with this one or not at all. */
+  connected_account_id: string;
+  channel: ExecutionChannel;
+  /** The tool's arguments; `null` once the approval has ended. */
+  arguments: ColumnType<unknown, string | null, string | null>;
+  status: ApprovalStatus;
+  /** The audit row of the held attempt. */
+  request_execution_id: string;
+  /** The audit row of the run, once it ran. */
+  execution_id: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  note: string | null;
+  /** What the run returned, for the requester. */
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  failure_reason: string | null;
+  failure_message: string | null;
+  created_at: Date;
+  expires_at: Date;
+  completed_at: Date | null;
 }
 
 /** The outbox: one row per lifecycle event, written with the change it describes. */
@@ -264,6 +309,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   composio_webhooks: ComposioWebhooksTable;
+  approvals: ApprovalsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -7,6 +7,7 @@ import { createTestDatabase, databaseKindsUnderTest, type TestDatabase } from '.
 
 const ALL = Object.keys(migrations);
 const TABLES = [
+  'approvals',
   'audit_events',
   'composio_webhooks',
   'connected_accounts',

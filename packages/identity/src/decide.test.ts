@@ -88,6 +88,7 @@ describe('decide: docs/design.md role table', () => {
     ['audit.read', 'ok', SNF, SNF, RR, RR, 'ok', 'ok'],
     ['webhooks.manage', 'ok', SNF, SNF, RR, RR, 'ok', 'ok'],
     ['org.read', NA, SNF, SNF, 'ok', 'ok', 'ok', 'ok'],
+    ['approvals.decide', NA, SNF, SNF, RR, RR, 'ok', 'ok'],
   ];
 
   it('covers every action', () => {

@@ -34,6 +34,7 @@ export const DENY_REASONS = [
   'TOOL_NOT_ALLOWED',
   'WRONG_SCOPE',
   'NOT_APPLICABLE',
+  'SELF_APPROVAL',
 ] as const;
 
 /**
@@ -44,6 +45,8 @@ export const DENY_REASONS = [
  * - `TOOL_NOT_ALLOWED`: the org's policy denies the tool or leaves it off its allow list.
  * - `WRONG_SCOPE`: the toolkit lives in the other kind of scope; `expectedScope` says which.
  * - `NOT_APPLICABLE`: the action has no meaning in this scope (managing members of a person).
+ * - `SELF_APPROVAL`: the caller asked for the call they would approve (four eyes; see
+ *   `decideApproval`). `decide` itself never answers it.
  */
 export type DenyReason = (typeof DENY_REASONS)[number];
 
@@ -85,7 +88,8 @@ export function roleIn(principal: Principal, orgId: OrgId): Role | null {
 /**
  * The roles that may perform an action in an org scope, highest first (docs/design.md rule 3):
  * reading is viewer+, connecting follows `policy.connectRoles` (default admin+), managing
- * accounts is admin+, executing follows `policy.executeRoles` (default member+), managing
+ * accounts is admin+, executing follows `policy.executeRoles` (default member+), approving a
+ * held call follows `policy.approveRoles` (default admin+), managing
  * members, policies and webhooks and reading the audit log are admin+. Policy role lists count upwards:
  * a listed role admits every higher role.
  */
@@ -99,6 +103,8 @@ export function orgRolesFor(action: Action, policy?: ToolkitPolicy | null): read
       return closeUpward((policy ?? DEFAULT_ORG_POLICY).connectRoles);
     case 'tools.execute':
       return closeUpward((policy ?? DEFAULT_ORG_POLICY).executeRoles);
+    case 'approvals.decide':
+      return closeUpward((policy ?? DEFAULT_ORG_POLICY).approveRoles);
     case 'connections.manage':
     case 'members.manage':
     case 'policies.manage':
@@ -115,6 +121,7 @@ const ORG_ONLY: ReadonlySet<Action> = new Set<Action>([
   'org.read',
   'members.manage',
   'policies.manage',
+  'approvals.decide',
 ]);
 // Actions that use a toolkit's accounts in the scope the toolkit is routed to (rule 4).
 const ROUTED: ReadonlySet<Action> = new Set<Action>(['connections.connect', 'tools.execute']);
@@ -134,7 +141,8 @@ const notFound = (): Decision =>
  * explicitly allowed below is denied with a reason.
  *
  * Personal scope: only its owner; any other caller gets `SCOPE_NOT_FOUND`. The owner may do every
- * action except `org.read`, `members.manage` and `policies.manage` (`NOT_APPLICABLE`);
+ * action except `org.read`, `members.manage`, `policies.manage` and `approvals.decide`
+ * (`NOT_APPLICABLE`);
  * `audit.read` there means "my own executions".
  *
  * Org scope: a non-member gets `SCOPE_NOT_FOUND`; a member needs a role from

@@ -1,4 +1,11 @@
 export {
+  decideApproval,
+  type HeldCall,
+  isApprovalTool,
+  mayApprove,
+  needsApproval,
+} from './approvals.js';
+export {
   allowedActions,
   DENY_REASONS,
   type Decision,

@@ -30,6 +30,8 @@ describe('toolkitPolicySchema', () => {
       denyTools: [],
       requireExplicitSelection: false,
       authConfigId: null,
+      approvalTools: [],
+      approveRoles: ['owner', 'admin'],
     });
   });
 
@@ -43,6 +45,8 @@ describe('toolkitPolicySchema', () => {
         denyTools: ['SLACK_DELETE', 'SLACK_DELETE'],
         requireExplicitSelection: true,
         authConfigId: 'ac_123',
+        approvalTools: ['SLACK_DELETE_CHANNEL', 'SLACK_DELETE_CHANNEL'],
+        approveRoles: ['owner'],
         unknown: 'stripped',
       }),
     ).toStrictEqual({
@@ -53,6 +57,8 @@ describe('toolkitPolicySchema', () => {
       denyTools: ['SLACK_DELETE'],
       requireExplicitSelection: true,
       authConfigId: 'ac_123',
+      approvalTools: ['SLACK_DELETE_CHANNEL'],
+      approveRoles: ['owner'],
     });
   });
 
@@ -69,6 +75,8 @@ describe('toolkitPolicySchema', () => {
     [{ scope: 'org', allowTools: ['github_get_repo'] }],
     [{ scope: 'org', denyTools: ['GITHUB GET'] }],
     [{ scope: 'org', authConfigId: '' }],
+    [{ scope: 'org', approvalTools: ['slack delete'] }],
+    [{ scope: 'org', approveRoles: ['boss'] }],
   ])('rejects %j', (input) => {
     expect(toolkitPolicySchema.safeParse(input).success).toBe(false);
   });

@@ -15,6 +15,7 @@ export const toolSlugSchema = z
 
 const DEFAULT_CONNECT_ROLES: readonly Role[] = ['owner', 'admin'];
 const DEFAULT_EXECUTE_ROLES: readonly Role[] = ['owner', 'admin', 'member'];
+const DEFAULT_APPROVE_ROLES: readonly Role[] = ['owner', 'admin'];
 
 const roleListSchema = (fallback: readonly Role[]) =>
   z
@@ -35,6 +36,9 @@ const toolListSchema = z.array(toolSlugSchema).transform((tools) => [...new Set(
  * - `denyTools`: never these tools, whatever `allowTools` says. Applies in both scopes.
  * - `requireExplicitSelection`: several ACTIVE accounts and no choice → `AMBIGUOUS_ACCOUNT`.
  * - `authConfigId`: the Composio auth config to connect with (`null` = Composio's default).
+ * - `approvalTools`: tools that, run with the organization's accounts by a caller whose role is
+ *   not in `approveRoles`, wait for an approver's yes (see `approvals.ts`).
+ * - `approveRoles`: who may approve those calls, and run them without asking (default admin+).
  */
 export const toolkitPolicySchema = z.object({
   scope: z.enum(['org', 'user']),
@@ -44,6 +48,8 @@ export const toolkitPolicySchema = z.object({
   denyTools: toolListSchema.default(() => []),
   requireExplicitSelection: z.boolean().default(false),
   authConfigId: z.string().min(1).max(128).nullable().default(null),
+  approvalTools: toolListSchema.default(() => []),
+  approveRoles: roleListSchema(DEFAULT_APPROVE_ROLES),
 });
 
 export type ToolkitPolicy = z.output<typeof toolkitPolicySchema>;
@@ -62,6 +68,8 @@ function deepFreeze(policy: ToolkitPolicy): Readonly<ToolkitPolicy> {
   Object.freeze(policy.connectRoles);
   Object.freeze(policy.executeRoles);
   Object.freeze(policy.denyTools);
+  Object.freeze(policy.approvalTools);
+  Object.freeze(policy.approveRoles);
   return Object.freeze(policy);
 }
 

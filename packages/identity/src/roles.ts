@@ -56,6 +56,7 @@ export const ACTIONS = [
   'policies.manage',
   'audit.read',
   'webhooks.manage',
+  'approvals.decide',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export const actionSchema = z.enum(ACTIONS);

@@ -59,6 +59,8 @@ export const policyArb: fc.Arbitrary<ToolkitPolicy> = fc.record({
   denyTools: fc.array(toolArb, { maxLength: 4 }),
   requireExplicitSelection: fc.boolean(),
   authConfigId: fc.option(fc.constantFrom('ac_1', 'ac_2'), { nil: null }),
+  approvalTools: fc.array(toolArb, { maxLength: 4 }),
+  approveRoles: roleListArb,
 });
 
 /** Everything but the scope of a target: any mix of toolkit, tool and policy, or none. */

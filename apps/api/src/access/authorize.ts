@@ -17,6 +17,7 @@ const DENIALS: Record<DenyReason, Reason> = {
   TOOL_NOT_ALLOWED: 'TOOL_NOT_ALLOWED',
   WRONG_SCOPE: 'WRONG_SCOPE',
   NOT_APPLICABLE: 'NOT_APPLICABLE',
+  SELF_APPROVAL: 'SELF_APPROVAL',
 };
 
 export function denial(decision: Extract<Decision, { allowed: false }>): AppError {

@@ -52,6 +52,8 @@ const NEXT_STEPS: Partial<Record<Reason, (details: Details) => string>> = {
   DATABASE_UNAVAILABLE: (d) =>
     `Switchboard is briefly unavailable; retry after ${d.retryAfterSeconds ?? 1} seconds.`,
   LABEL_TAKEN: () => 'Choose another label for the new account.',
+  APPROVAL_REQUIRED: (d) =>
+    `Nothing ran. Tell the user that an approver of the organization must approve request ${d.approvalId ?? '(see details)'} (in Switchboard's Approvals page) before ${d.expiresAt ?? 'it expires'}; the approved call then runs once by itself, so do not call the tool again. Its result is in approvals.get for the user.`,
 };
 
 function choices(candidates: unknown): string {

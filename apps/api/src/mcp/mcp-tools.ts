@@ -1,6 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from '@switchboard/composio-gateway';
-import { composioUserIdFor, type Scope } from '@switchboard/identity';
+import { composioUserIdFor, needsApproval, type Scope } from '@switchboard/identity';
 import { type Acting, type Routed, routeIn } from '../access/acting.js';
 import type { AccountRecord } from '../modules/connections/accounts.repo.js';
 import { mayExecute } from '../modules/tools/execution.service.js';
@@ -101,10 +101,18 @@ export function mcpToolOf(
   home: ToolkitHome,
   toolkitName: string,
 ): Tool {
+  // An agent should know before calling that the call will wait for a person.
+  const held = needsApproval(acting.caller, {
+    scope: home.scope,
+    tool: tool.slug,
+    policy: home.policy,
+  })
+    ? ' Needs an approver’s yes here: calling it asks for one, and it runs once approved.'
+    : '';
   return {
     name: tool.slug,
     title: tool.name,
-    description: `${tool.description.trim()}\n\nRuns with ${whose(acting, home.scope)} ${toolkitName}.`,
+    description: `${tool.description.trim()}\n\nRuns with ${whose(acting, home.scope)} ${toolkitName}.${held}`,
     inputSchema: inputSchemaFor(tool, home),
     annotations: annotationsOf(tool),
   };

@@ -1,4 +1,5 @@
 import { router } from '../trpc/init.js';
+import { approvalsRouter } from './approvals/approvals.router.js';
 import { auditRouter } from './audit/audit.router.js';
 import { connectionsRouter } from './connections/connections.router.js';
 import { devRouter } from './dev/dev.router.js';
@@ -21,6 +22,7 @@ export const appRouter = router({
   dev: devRouter,
   server: serverRouter,
   webhooks: webhooksRouter,
+  approvals: approvalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,10 +2,12 @@ import type { Action, OrgId, UserId } from '@switchboard/identity';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { type Acting, actingAs, routeIn, type ScopesRead } from '../access/acting.js';
+import { authorizeApproval } from '../access/approvals.js';
 import { authorize } from '../access/authorize.js';
 import { authorizeChange } from '../access/changes.js';
 import { loadCaller, loadCallerWithAccounts, verifyBearer } from '../auth/authenticate.js';
 import { AppError, notFound } from '../errors.js';
+import { approvalById } from '../modules/approvals/approvals.repo.js';
 import { accountById } from '../modules/connections/accounts.repo.js';
 import { accountIdInput } from '../modules/shared.schema.js';
 import { deliveryById, endpointById } from '../modules/webhooks/webhooks.repo.js';
@@ -179,6 +181,26 @@ export function webhookProcedure<S extends z.ZodRawShape>(action: Action, shape:
         { subject: endpoint.id, channel: 'trpc' },
       );
       return next({ ctx: { endpoint } });
+    });
+}
+
+/**
+ * Procedures on one held call: loaded and authorized before the handler runs. `read`: its
+ * requester and its approvers; `decide`: an approver other than the requester (four eyes).
+ * Anyone else gets NOT_FOUND.
+ */
+export function approvalProcedure<S extends z.ZodRawShape>(mode: 'read' | 'decide', shape: S) {
+  return authedProcedure
+    .meta({ action: 'approvals.decide' })
+    .input(parsed(z.object({ approvalId: z.uuid(), ...shape }).strict()))
+    .use(async ({ ctx, input, next }) => {
+      const approval = await approvalById(
+        ctx.deps.db,
+        (input as { approvalId: string }).approvalId,
+      );
+      if (!approval) throw notFound('Approval');
+      await authorizeApproval(ctx.deps, ctx.principal, approval, mode);
+      return next({ ctx: { approval } });
     });
 }
 

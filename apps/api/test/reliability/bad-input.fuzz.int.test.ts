@@ -45,6 +45,11 @@ const KEYS = [
   'from',
   'to',
   'action',
+  'approvalId',
+  'note',
+  'status',
+  'approvalTools',
+  'approveRoles',
 ];
 
 const hostileString = fc.oneof(

@@ -58,6 +58,10 @@ interface World {
   victorDelivery: string;
   globexDelivery: string;
   freshAcmeEndpoint(): Promise<string>;
+  /** A call bob (a member) asked for on Acme's Slack, waiting for an approver. */
+  acmeApproval: string;
+  freshAcmeApproval(): Promise<string>;
+  globexApproval: string;
   unique(): number;
 }
 
@@ -72,6 +76,8 @@ interface Spec {
   input?: (target: Target, world: World) => Input | Promise<Input>;
   /** Who may use it on their own organization's resources. */
   ownOrg?: Principal[];
+  /** Members of the organization to whom the resource does not exist (NOT_FOUND, not FORBIDDEN). */
+  hidden?: Principal[];
 }
 
 const SPECS: Record<string, Spec> = {
@@ -209,6 +215,34 @@ const SPECS: Record<string, Spec> = {
   },
   'audit.events': { ownOrg: ADMIN_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
   'connections.pending': { resourceFree: true, input: () => undefined },
+  'approvals.list': { ownOrg: ADMIN_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+  'approvals.mine': { resourceFree: true, input: () => ({ limit: 20 }) },
+  // Bob asked for Acme's: he and the approvers see it; to the viewer it does not exist.
+  'approvals.get': {
+    ownOrg: MEMBER_UP,
+    hidden: ['viewer'],
+    input: (t, w) => (t === 'another-user' ? SKIP : { approvalId: approvalOf(t, w) }),
+  },
+  // Only an approver who did not ask decides: bob (the requester) is refused, the viewer sees nothing.
+  'approvals.approve': {
+    ownOrg: ADMIN_UP,
+    hidden: ['viewer'],
+    input: async (t, w) =>
+      t === 'another-user'
+        ? SKIP
+        : { approvalId: t === 'own-org' ? await w.freshAcmeApproval() : w.globexApproval },
+  },
+  'approvals.deny': {
+    ownOrg: ADMIN_UP,
+    hidden: ['viewer'],
+    input: async (t, w) =>
+      t === 'another-user'
+        ? SKIP
+        : {
+            approvalId: t === 'own-org' ? await w.freshAcmeApproval() : w.globexApproval,
+            note: 'matrix',
+          },
+  },
   // Only whoever asked may cancel a request: alice asked for Acme's (a fresh one each time).
   'connections.cancel': {
     ownOrg: ['owner'],
@@ -227,6 +261,10 @@ function org(target: Target, build: (orgId: string) => unknown): Input {
   return build(target === 'own-org' ? 'acme' : 'globex');
 }
 
+function approvalOf(target: Target, world: World): string {
+  return target === 'own-org' ? world.acmeApproval : world.globexApproval;
+}
+
 function pick(target: Target, own: string, anotherUser: string, anotherOrg: string): string {
   return target === 'own-org' ? own : target === 'another-user' ? anotherUser : anotherOrg;
 }
@@ -237,6 +275,7 @@ function expected(spec: Spec, principal: Principal, target: Target): 'ok' | 401 
   if (target !== 'own-org') return 404;
   if (spec.ownOrg?.includes(principal)) return 'ok';
   if (principal === 'removed' || principal === 'outsider') return 404;
+  if (spec.hidden?.includes(principal)) return 404;
   // A member whose role is too low: FORBIDDEN, except where a resource is visible only to its
   // requester, which is NOT_FOUND to everyone else.
   return spec.ownOrg?.length === 1 ? 404 : 403;
@@ -292,7 +331,12 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
       RATE_LIMIT_ORG_PER_MINUTE: '100000',
     });
     const alice = h.as('alice');
-    await alice.policies.set.mutate({ orgId: 'acme', toolkit: 'slack', scope: 'org' });
+    await alice.policies.set.mutate({
+      orgId: 'acme',
+      toolkit: 'slack',
+      scope: 'org',
+      approvalTools: ['SLACK_DELETE_CHANNEL'],
+    });
     await alice.orgs.members.set.mutate({ orgId: 'acme', userId: 'erin', role: 'admin' });
     await alice.orgs.members.set.mutate({ orgId: 'acme', userId: 'rita', role: 'member' });
     await alice.orgs.members.remove.mutate({ orgId: 'acme', userId: 'rita' });
@@ -316,7 +360,13 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
     const globexEndpoint = (
       await gina.webhooks.create.mutate({ orgId: 'globex', url: hook, events: ['policy.changed'] })
     ).id;
-    await gina.policies.set.mutate({ orgId: 'globex', toolkit: 'slack', scope: 'org' });
+    await gina.policies.set.mutate({
+      orgId: 'globex',
+      toolkit: 'slack',
+      scope: 'org',
+      approvalTools: ['SLACK_DELETE_CHANNEL'],
+    });
+    await gina.orgs.members.set.mutate({ orgId: 'globex', userId: 'hank', role: 'member' });
     const globexSlack = (
       await connect(h, 'gina', {
         toolkit: 'slack',
@@ -327,6 +377,27 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
     const globexRequest = (
       await gina.connections.authorize.mutate({ toolkit: 'slack', orgId: 'globex' })
     ).requestId;
+
+    /** The id of the approval `userId`'s call of a held tool is waiting for. */
+    const heldCall = async (userId: string, orgId: string) => {
+      try {
+        await h.as(userId).tools.execute.mutate({
+          tool: 'SLACK_DELETE_CHANNEL',
+          orgId,
+          arguments: { channel: '#nowhere' },
+        });
+      } catch (error) {
+        const data = (error as { data?: { reason?: string; details?: { approvalId?: string } } })
+          .data;
+        if (data?.reason === 'APPROVAL_REQUIRED' && data.details?.approvalId) {
+          return data.details.approvalId;
+        }
+        throw error;
+      }
+      throw new Error('the held call ran');
+    };
+    const acmeApproval = await heldCall('bob', 'acme');
+    const globexApproval = await heldCall('hank', 'globex');
 
     const victor = h.as('victor');
     const victorEndpoint = (
@@ -349,6 +420,9 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
       return counter;
     };
     world = {
+      acmeApproval,
+      globexApproval,
+      freshAcmeApproval: () => heldCall('bob', 'acme'),
       acmeEndpoint,
       victorEndpoint,
       globexEndpoint,
@@ -395,6 +469,7 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
       },
     };
     foreignIds = [
+      globexApproval,
       victorEndpoint,
       globexEndpoint,
       victorDelivery,

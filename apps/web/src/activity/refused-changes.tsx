@@ -66,7 +66,13 @@ export function RefusedChanges({
   const trpc = useTRPC();
   const client = useTRPCClient();
   const { orgName } = useOrg();
-  const filter = { ...(orgId ? { orgId } : {}), ...narrowing, limit: PAGE_SIZE };
+  // Approvers' decisions share the log; this view is of refusals.
+  const filter = {
+    ...(orgId ? { orgId } : {}),
+    ...narrowing,
+    decision: 'denied' as const,
+    limit: PAGE_SIZE,
+  };
   const filtered = Object.keys(narrowing).length > 0;
   const log = usePagedLog(trpc.audit.events.queryKey(filter), (cursor) =>
     client.audit.events.query(cursor ? { ...filter, cursor } : filter),

@@ -1,5 +1,5 @@
 import { lowestRole } from '@switchboard/identity';
-import { accountName, toolkitLabel } from '../lib/format.ts';
+import { accountName, formatDate, toolkitLabel } from '../lib/format.ts';
 import { humanizeCode, statusWords } from '../lib/status.ts';
 import type { ConnectionStatus, Reason, Role } from './types.ts';
 
@@ -456,6 +456,40 @@ const REASONS: Record<Reason, ReasonWords> = {
     explain: () => ({
       title: 'Request already settled',
       message: 'This connection request has already completed or expired.',
+    }),
+  },
+  APPROVAL_REQUIRED: {
+    summary: 'waiting for an approver',
+    explain: (f, ctx) => {
+      const until =
+        typeof f.details.expiresAt === 'string' ? ` until ${formatDate(f.details.expiresAt)}` : '';
+      return {
+        title: 'Sent for approval',
+        message: `Nothing ran yet: ${ctx.actingOrg?.name ?? 'the organization'}’s policy asks an approver to say yes to this tool first. It waits${until}; once approved it runs once by itself, and its result appears under “Your requests” on the Approvals page.`,
+        tone: 'guidance',
+      };
+    },
+  },
+  APPROVAL_NOT_PENDING: {
+    summary: 'already decided',
+    explain: (f) => ({
+      title: 'Already decided',
+      message: `This request is no longer waiting${typeof f.details.status === 'string' ? ` (it is ${f.details.status})` : ''}: it can be approved or denied once only.`,
+    }),
+  },
+  APPROVAL_EXPIRED: {
+    summary: 'approval expired',
+    explain: () => ({
+      title: 'Request expired',
+      message:
+        'Nobody decided in time, so the call will not run. Ask for it again if it is still needed.',
+    }),
+  },
+  SELF_APPROVAL: {
+    summary: 'own request',
+    explain: () => ({
+      title: 'Not your own request',
+      message: 'Another approver must decide on a call you asked for (four eyes).',
     }),
   },
   ORG_EXISTS: {

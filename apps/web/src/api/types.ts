@@ -24,6 +24,8 @@ export type AuditChannel = AuditEntry['channel'];
 export type AuditEventsPage = inferOutput<Api['audit']['events']>;
 export type AuditEvent = AuditEventsPage['items'][number];
 export type PendingRequest = inferOutput<Api['connections']['pending']>[number];
+export type Approval = inferOutput<Api['approvals']['list']>[number];
+export type ApprovalStatus = Approval['status'];
 
 /** What the API's error formatter adds to every error: the stable reason and its details. */
 export type ApiErrorData = NonNullable<TRPCClientErrorLike<AppRouter>['data']>;

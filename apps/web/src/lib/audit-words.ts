@@ -11,7 +11,7 @@ export function channelLabel(channel: AuditChannel): string {
 }
 
 /** What a refused change is about, so its target can be named. */
-export type ChangeTarget = 'toolkit' | 'account' | 'member' | 'webhook';
+export type ChangeTarget = 'toolkit' | 'account' | 'member' | 'webhook' | 'approval';
 
 /**
  * The management actions whose refusals the log records (docs/design.md rule 3), as what the
@@ -24,6 +24,7 @@ const CHANGES: Record<string, { words: string; target: ChangeTarget }> = {
   'members.manage': { words: 'change members', target: 'member' },
   'connections.manage': { words: 'change an account', target: 'account' },
   'webhooks.manage': { words: 'manage webhooks', target: 'webhook' },
+  'approvals.decide': { words: 'decide on a tool run waiting for approval', target: 'approval' },
 };
 
 /** `policies.manage` → "change a toolkit policy". */

@@ -55,6 +55,8 @@ function PolicyEditor({
   const [allowTools, setAllowTools] = useState<string[]>(policy?.allowTools ?? []);
   const [denyTools, setDenyTools] = useState<string[]>(policy?.denyTools ?? []);
   const [explicit, setExplicit] = useState(policy?.requireExplicitSelection ?? false);
+  const [approvalTools, setApprovalTools] = useState<string[]>(policy?.approvalTools ?? []);
+  const [approveMin, setApproveMin] = useState<Role>(minimum(policy?.approveRoles ?? [], 'admin'));
   const [problem, setProblem] = useState<string | null>(null);
   const ids = {
     toolkit: useId(),
@@ -71,6 +73,7 @@ function PolicyEditor({
     // Another toolkit's tools mean nothing here.
     setAllowTools([]);
     setDenyTools([]);
+    setApprovalTools([]);
   };
   const save = useMutation(
     trpc.policies.set.mutationOptions({
@@ -95,7 +98,14 @@ function PolicyEditor({
       toolkit,
       scope,
       // Roles gate the organization's own accounts only; a personal toolkit just routes.
-      ...(scope === 'org' ? { connectRoles: [connectMin], executeRoles: [executeMin] } : {}),
+      ...(scope === 'org'
+        ? {
+            connectRoles: [connectMin],
+            executeRoles: [executeMin],
+            approvalTools,
+            approveRoles: [approveMin],
+          }
+        : {}),
       allowTools: restrict ? allowTools : null,
       denyTools,
       requireExplicitSelection: explicit,
@@ -194,6 +204,22 @@ function PolicyEditor({
         selected={denyTools}
         onChange={setDenyTools}
       />
+      {scope === 'org' ? (
+        <>
+          <ToolChecklist
+            legend="Tools that need an approver’s yes"
+            hint="Run with the organization’s accounts by anyone who may not approve, they wait on the Approvals page until an approver approves (then run once) or denies them."
+            catalog={catalog}
+            selected={approvalTools}
+            onChange={setApprovalTools}
+          />
+          <RoleMinimum
+            label="Who may approve (and run those tools without asking)"
+            value={approveMin}
+            onChange={setApproveMin}
+          />
+        </>
+      ) : null}
       <label className="checkbox" htmlFor={ids.explicit}>
         <input
           id={ids.explicit}
@@ -314,6 +340,15 @@ export function PoliciesSection({ org }: { org: OrgMembership }) {
                     <dt>Tools</dt>
                     <dd>{toolsText(policy)}</dd>
                   </div>
+                  {policy.scope === 'org' && policy.approvalTools.length > 0 ? (
+                    <div>
+                      <dt>Needs approval</dt>
+                      <dd>
+                        {policy.approvalTools.join(', ')} — approved by{' '}
+                        {rolesText(policy.approveRoles)}
+                      </dd>
+                    </div>
+                  ) : null}
                   <div>
                     <dt>Account choice</dt>
                     <dd>

@@ -23,6 +23,8 @@ const EVENT_TYPES = {
   'member.role_changed': "A member's role changed",
   'member.removed': 'A member left',
   'policy.changed': 'A toolkit policy changed',
+  'approval.requested': 'A tool run waits for an approver',
+  'approval.decided': 'An approver approved or denied a tool run',
   'execution.denied': 'A tool run was refused (can be many)',
 } as const;
 type EventType = keyof typeof EVENT_TYPES;

@@ -436,6 +436,9 @@ export function ToolRunner({ tool, orgId }: { tool: Tool; orgId: string | null }
           {failure.reason === 'ACCOUNT_INACTIVE' ? (
             <Link to={hrefFor('/connections', { org: orgId })}>Go to connections</Link>
           ) : null}
+          {failure.reason === 'APPROVAL_REQUIRED' ? (
+            <Link to={hrefFor('/approvals', { org: orgId })}>Follow it on the Approvals page</Link>
+          ) : null}
         </ErrorNotice>
       ) : null}
       {connect.isError ? <ErrorNotice error={connect.error} /> : null}

@@ -1,6 +1,15 @@
 import { stableHex } from '../state/ids.js';
 import { loginFromIdentity } from './identity.js';
-import { defineTool, fail, ok, READS, type Tool, type ToolContext, WRITES } from './tool.js';
+import {
+  DESTROYS,
+  defineTool,
+  fail,
+  ok,
+  READS,
+  type Tool,
+  type ToolContext,
+  WRITES,
+} from './tool.js';
 
 export interface SlackMessage {
   type: 'message';
@@ -166,4 +175,31 @@ const listMessages = defineTool<{ channel: string; limit?: number }>({
   },
 });
 
-export const SLACK_TOOLS: Tool[] = [sendMessage, listChannels, listMessages];
+const deleteChannel = defineTool<{ channel: string }>({
+  slug: 'SLACK_DELETE_CHANNEL',
+  name: 'Delete a Slack channel',
+  description: 'Deletes a channel of the connected workspace, with its messages. Cannot be undone.',
+  toolkit: 'slack',
+  important: false,
+  hints: DESTROYS,
+  scopes: ['channels:manage'],
+  input: {
+    type: 'object',
+    properties: {
+      channel: { type: 'string', description: 'Channel name or id.', minLength: 1 },
+    },
+    required: ['channel'],
+    additionalProperties: false,
+  },
+  output: { type: 'object', properties: { ok: { type: 'boolean' }, channel: { type: 'string' } } },
+  run(ctx, { channel }) {
+    const w = world(ctx);
+    const c = findChannel(w, channel);
+    if (!c) return fail(`channel_not_found: no channel '${channel}' in workspace '${w.team.name}'`);
+    w.channels = w.channels.filter((other) => other !== c);
+    ctx.record('slack_channel_deleted', { team: w.team.name, channel: `#${c.name}` });
+    return ok({ ok: true, channel: c.id });
+  },
+});
+
+export const SLACK_TOOLS: Tool[] = [sendMessage, listChannels, listMessages, deleteChannel];

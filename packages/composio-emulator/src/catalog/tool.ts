@@ -44,6 +44,8 @@ export type ToolHint = 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | '
 export const READS: ToolHint[] = ['readOnlyHint', 'idempotentHint', 'openWorldHint'];
 /** The hints of a tool that writes to the provider (sends, creates). */
 export const WRITES: ToolHint[] = ['openWorldHint'];
+/** The hints of a tool that destroys something at the provider (deletes a channel). */
+export const DESTROYS: ToolHint[] = ['destructiveHint', 'openWorldHint'];
 
 interface ToolMeta {
   slug: string;

@@ -85,7 +85,12 @@ export interface AccountRecord {
   world: AccountWorld;
 }
 
-export type WriteKind = 'github_issue' | 'email' | 'slack_message' | 'notion_page';
+export type WriteKind =
+  | 'github_issue'
+  | 'email'
+  | 'slack_message'
+  | 'slack_channel_deleted'
+  | 'notion_page';
 
 /** Something a tool wrote upstream, for tests: "which account sent this?" */
 export interface OutboxEntry {

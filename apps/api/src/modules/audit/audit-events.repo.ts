@@ -17,10 +17,13 @@ export interface AuditEvent {
   decision: 'allowed' | 'denied';
   reason: string | null;
   channel: Channel;
+  /** What an approver wrote when deciding on an approval. */
+  note?: string | null | undefined;
 }
 
 export interface StoredAuditEvent extends AuditEvent {
   id: string;
+  note: string | null;
   occurredAt: Date;
   actorName: string | null;
 }
@@ -37,6 +40,7 @@ export async function insertAuditEvent(db: Db, event: AuditEvent, at: Date): Pro
       decision: event.decision,
       reason: event.reason,
       channel: event.channel,
+      note: event.note ?? null,
     })
     .execute();
 }
@@ -48,6 +52,7 @@ export async function listAuditEvents(
     filter: AuditQuery['filter'];
     actor?: string | undefined;
     action?: string | undefined;
+    decision?: 'allowed' | 'denied' | undefined;
     from?: Date | undefined;
     to?: Date | undefined;
     before?: string | undefined;
@@ -75,6 +80,7 @@ export async function listAuditEvents(
   }
   if (query.actor) q = q.where('e.actor_user_id', '=', query.actor);
   if (query.action) q = q.where('e.action', '=', query.action);
+  if (query.decision) q = q.where('e.decision', '=', query.decision);
   if (query.from) q = q.where('e.occurred_at', '>=', query.from);
   if (query.to) q = q.where('e.occurred_at', '<', query.to);
   if (query.before) q = q.where('e.id', '<', query.before as never);
@@ -90,5 +96,6 @@ export async function listAuditEvents(
     decision: row.decision as 'allowed' | 'denied',
     reason: row.reason,
     channel: row.channel,
+    note: row.note,
   }));
 }

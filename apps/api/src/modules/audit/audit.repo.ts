@@ -26,19 +26,21 @@ export interface ExecutionAttempt {
   durationMs: number;
   startedAt: Date;
   channel: Channel;
+  /** The approval this attempt was held for, or ran under (toolkit policies' `approvalTools`). */
+  approvalId?: string | null | undefined;
 }
 
 const COLUMNS = `execution_id, actor_user_id, scope_kind, scope_user_id, scope_org_id,
   composio_user_id, toolkit, tool, connected_account_id, decision, deny_reason, outcome,
-  error_code, duration_ms, started_at, channel`;
+  error_code, duration_ms, started_at, channel, approval_id`;
 
 // Fixed SQL (nothing to build or compile per call): one row, or many as one array per column.
 const INSERT_ATTEMPT_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`);
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`);
 const INSERT_ATTEMPTS_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
   select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-    $14::integer[], $15::timestamptz[], $16::text[])`);
+    $14::integer[], $15::timestamptz[], $16::text[], $17::uuid[])`);
 
 function columnValues(attempt: ExecutionAttempt): unknown[] {
   const scope = scopeColumns(attempt.scope);
@@ -59,6 +61,7 @@ function columnValues(attempt: ExecutionAttempt): unknown[] {
     Math.max(0, Math.round(attempt.durationMs)),
     attempt.startedAt,
     attempt.channel,
+    attempt.approvalId ?? null,
   ];
 }
 
@@ -69,7 +72,7 @@ export async function insertAttempt(db: Db, attempt: ExecutionAttempt): Promise<
 /** Several attempts in one statement: all are written, or none. */
 export async function insertAttempts(db: Db, attempts: readonly ExecutionAttempt[]): Promise<void> {
   if (attempts.length === 1) return insertAttempt(db, attempts[0] as ExecutionAttempt);
-  const columns: unknown[][] = Array.from({ length: 16 }, () => []);
+  const columns: unknown[][] = Array.from({ length: 17 }, () => []);
   for (const attempt of attempts) {
     const values = columnValues(attempt);
     for (let i = 0; i < values.length; i++) (columns[i] as unknown[]).push(values[i]);
@@ -79,6 +82,7 @@ export async function insertAttempts(db: Db, attempts: readonly ExecutionAttempt
 
 export interface AuditEntry extends ExecutionAttempt {
   id: string;
+  approvalId: string | null;
 }
 
 /** An entry as the log shows it, with the names its ids stand for (as they are now). */
@@ -104,6 +108,7 @@ function toEntry(row: AuditRow): AuditEntry {
     durationMs: row.duration_ms,
     startedAt: row.started_at,
     channel: row.channel,
+    approvalId: row.approval_id,
   };
 }
 

@@ -13,6 +13,17 @@ export const MANAGEMENT_ACTIONS = [
   'webhooks.manage',
 ] as const satisfies readonly Action[];
 
+/**
+ * Steps of approvals in the same log (target: the approval's id): a requester refused deciding
+ * on their own call (`approvals.decide`, recorded by `access/approvals.ts`), and the approvers'
+ * decisions.
+ */
+export const APPROVAL_DECISIONS = [
+  'approvals.decide',
+  'approvals.approve',
+  'approvals.deny',
+] as const;
+
 export const auditListInput = z
   .object({
     orgId: optionalOrgId,
@@ -51,6 +62,8 @@ export const auditListOutput = z.object({
       durationMs: z.number(),
       startedAt: z.string(),
       channel: z.enum(['trpc', 'mcp']),
+      /** The approval the attempt was held for, or ran under. */
+      approvalId: z.string().nullable(),
       actorName: z.string().nullable(),
       /** The account's label and upstream identity, while it is still in the map. */
       account: z
@@ -76,7 +89,9 @@ export const auditEventsInput = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     /** Only this action's refusals (`policies.manage`, `connections.connect`, …). */
-    action: z.enum(MANAGEMENT_ACTIONS).optional(),
+    action: z.enum([...MANAGEMENT_ACTIONS, ...APPROVAL_DECISIONS]).optional(),
+    /** Only refusals (`denied`), or only what was done (`allowed`: approvers' decisions). */
+    decision: z.enum(['allowed', 'denied']).optional(),
     direction: z.enum(['forward', 'backward']).optional(),
   })
   .strict()
@@ -95,6 +110,8 @@ export const auditEventsOutput = z.object({
       decision: z.enum(['allowed', 'denied']),
       reason: z.string().nullable(),
       channel: z.enum(['trpc', 'mcp']),
+      /** What an approver wrote when deciding (`approvals.approve` / `approvals.deny`). */
+      note: z.string().nullable(),
     }),
   ),
   nextCursor: z.string().nullable(),

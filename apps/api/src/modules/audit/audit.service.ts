@@ -57,6 +57,7 @@ export async function listEvents(deps: AppDeps, acting: Acting, input: AuditEven
         filter: logOf(acting),
         actor: query.actor,
         action: query.action,
+        decision: query.decision,
         ...window(query),
         before: query.cursor,
         limit,

@@ -57,6 +57,8 @@ function membershipsOf(userId: Expression<string>) {
               'p.deny_tools as denyTools',
               'p.require_explicit_selection as requireExplicitSelection',
               'p.auth_config_id as authConfigId',
+              'p.approval_tools as approvalTools',
+              'p.approve_roles as approveRoles',
             ])
             .whereRef('p.org_id', '=', 'memberships.org_id')
             .orderBy('p.toolkit'),

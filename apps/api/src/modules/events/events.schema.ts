@@ -39,6 +39,8 @@ const policyDataSchema = z.object({
   denyTools: z.array(z.string()),
   requireExplicitSelection: z.boolean(),
   authConfigId: z.string().nullable(),
+  approvalTools: z.array(z.string()),
+  approveRoles: z.array(z.string()),
 });
 
 const role = z.enum(['owner', 'admin', 'member', 'viewer']);
@@ -80,6 +82,24 @@ export const EVENT_DATA = {
   'member.removed': z.object({ userId: z.string(), previousRole: role }),
   /** A toolkit policy was set (`policy`) or removed (`policy` null). */
   'policy.changed': z.object({ toolkit: z.string(), policy: policyDataSchema.nullable() }),
+  /** A member's call of a tool the policy holds waits for an approver (never its arguments). */
+  'approval.requested': z.object({
+    approvalId: z.string(),
+    tool: z.string(),
+    toolkit: z.string(),
+    connectedAccountId: z.string(),
+    requestedBy: z.string(),
+    expiresAt: z.string(),
+  }),
+  /** An approver approved or denied a held call. */
+  'approval.decided': z.object({
+    approvalId: z.string(),
+    tool: z.string(),
+    toolkit: z.string(),
+    requestedBy: z.string(),
+    decision: z.enum(['approved', 'denied']),
+    note: z.string().nullable(),
+  }),
   /** A tool execution was refused (opt-in: it can be loud). */
   'execution.denied': z.object({
     executionId: z.string(),

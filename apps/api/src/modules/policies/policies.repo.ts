@@ -21,6 +21,8 @@ function toPolicy(row: PolicyRow): StoredPolicy {
     denyTools: row.deny_tools,
     requireExplicitSelection: row.require_explicit_selection,
     authConfigId: row.auth_config_id,
+    approvalTools: row.approval_tools,
+    approveRoles: row.approve_roles as Role[],
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
   };
@@ -52,6 +54,8 @@ export async function upsertPolicy(
     deny_tools: [...policy.denyTools],
     require_explicit_selection: policy.requireExplicitSelection,
     auth_config_id: policy.authConfigId,
+    approval_tools: [...policy.approvalTools],
+    approve_roles: [...policy.approveRoles],
     updated_at: now,
     updated_by: by,
   };

@@ -11,6 +11,8 @@ export const policyOutput = z.object({
   denyTools: z.array(z.string()),
   requireExplicitSelection: z.boolean(),
   authConfigId: z.string().nullable(),
+  approvalTools: z.array(z.string()),
+  approveRoles: z.array(roleSchema),
   updatedAt: z.string(),
   updatedBy: z.string().nullable(),
 });
@@ -30,6 +32,10 @@ export const setPolicyInput = z
     denyTools: z.array(toolSlugSchema).max(500).optional(),
     requireExplicitSelection: z.boolean().optional(),
     authConfigId: z.string().min(1).max(128).nullable().optional(),
+    /** Tools a caller outside `approveRoles` runs on the organization's accounts only once approved. */
+    approvalTools: z.array(toolSlugSchema).max(500).optional(),
+    /** Who approves those calls (and runs them without asking); default owner and admin. */
+    approveRoles: roleList.optional(),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import { GatewayError, type ToolDefinition } from '@switchboard/composio-gateway
 import {
   composioUserIdFor,
   decide,
+  needsApproval,
   type OrgId,
   orgScope,
   type Scope,
@@ -15,6 +16,7 @@ import { type Caller, loadCallerWithAccounts } from '../../auth/authenticate.js'
 import { AppError } from '../../errors.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { toAppError } from '../../platform/error-mapping.js';
+import { holdForApproval } from '../approvals/hold.js';
 import type { Channel, ExecutionAttempt } from '../audit/audit.repo.js';
 import { changeAccountStatus } from '../connections/account-status.js';
 import type { AccountRecord } from '../connections/accounts.repo.js';
@@ -33,6 +35,11 @@ export interface ExecuteInput {
 export interface ExecuteOptions {
   /** The transport the call came over, as the audit row records it. */
   channel: Channel;
+  /**
+   * Runs a call an approver approved (`approvals.approve`): the approval gate is passed, and the
+   * audit row names the approval. Everything else is checked again as for any call.
+   */
+  approvalId?: string | undefined;
 }
 
 export interface ExecuteOutput {
@@ -79,6 +86,7 @@ export async function executeTool(
   const executionId = randomUUID();
   let scope: Scope | undefined;
   let account: AccountRecord | undefined;
+  let approvalId = options.approvalId;
   const audit = (
     fields: Pick<ExecutionAttempt, 'decision' | 'denyReason' | 'outcome' | 'errorCode'>,
   ) =>
@@ -93,6 +101,7 @@ export async function executeTool(
           durationMs: performance.now() - started,
           startedAt,
           channel: options.channel,
+          approvalId: approvalId ?? null,
           ...fields,
         })
       : Promise.resolve();
@@ -174,6 +183,27 @@ export async function executeTool(
     return refuse(new AppError(selection.reason, selection.message, { details }));
   }
   account = selection.account;
+
+  // A tool the policy holds, on the organization's account, by a role that may not approve it:
+  // it waits for an approver instead of running (approvals/).
+  if (
+    approvalId === undefined &&
+    scope.kind === 'org' &&
+    needsApproval(caller, { scope, tool: tool.slug, policy: routed.policy })
+  ) {
+    const held = await holdForApproval(deps, {
+      executionId,
+      requestedBy: caller.userId,
+      orgId: scope.orgId,
+      toolkit: tool.toolkit,
+      tool: tool.slug,
+      connectedAccountId: account.id,
+      arguments: input.arguments,
+      channel: options.channel,
+    });
+    approvalId = held.approvalId;
+    return refuse(held.refusal);
+  }
 
   try {
     const result = await deps.gateway.execute({

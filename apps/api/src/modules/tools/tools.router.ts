@@ -26,6 +26,7 @@ export const toolsRouter = {
         'AMBIGUOUS_ACCOUNT',
         'ACCOUNT_INACTIVE',
         'RATE_LIMITED',
+        'APPROVAL_REQUIRED',
         ...COMPOSIO_FAILURES,
       ],
     })

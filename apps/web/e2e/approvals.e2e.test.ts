@@ -66,6 +66,7 @@ describe('Approvals: a member asks to delete a channel of Acme’s Slack, an adm
     expect(await card.textContent()).toContain('"channel": "#random"');
     expect(await card.textContent()).toContain('acme-hq@x.test');
     await card.getByLabel('Note (optional)').fill('random is unused');
+    await screenshot(alice.page, 'approvals-alice-waiting');
     await card.getByRole('button', { name: 'Approve and run' }).click();
     const decided = alice.page.getByRole('region', { name: 'Decided' });
     await decided.getByText('Approved and ran').waitFor();

@@ -269,6 +269,34 @@ describe('per-account data', () => {
     });
   });
 
+  it('slack: deleting a channel removes it from that workspace only, once', async () => {
+    const { seed, execute, state } = setup();
+    const a = seed('alice', 'slack', 'alice@example.test');
+    const b = seed('bob', 'slack', 'bob@example.test');
+    const deleted = await execute('SLACK_DELETE_CHANNEL', {
+      connected_account_id: a.id,
+      arguments: { channel: '#random' },
+    });
+    expect(deleted.json()).toMatchObject({ successful: true, data: { ok: true } });
+    const names = async (id: string) =>
+      (await execute('SLACK_LIST_CHANNELS', { connected_account_id: id, arguments: {} }))
+        .json()
+        .data.channels.map((c: { name: string }) => c.name);
+    expect(await names(a.id)).toStrictEqual(['general']);
+    expect(await names(b.id)).toStrictEqual(['general', 'random']);
+    const again = await execute('SLACK_DELETE_CHANNEL', {
+      connected_account_id: a.id,
+      arguments: { channel: 'random' },
+    });
+    expect(again.json()).toMatchObject({
+      successful: false,
+      error: expect.stringMatching(/^channel_not_found/),
+    });
+    expect(state.outbox.filter((entry) => entry.kind === 'slack_channel_deleted')).toMatchObject([
+      { accountId: a.id, summary: { channel: '#random' } },
+    ]);
+  });
+
   it('a new identity on re-consent starts from that identity data', async () => {
     const { seed, execute, state, app } = setup();
     const a = seed('alice', 'slack', 'alice@example.test');

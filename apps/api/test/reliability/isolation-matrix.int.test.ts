@@ -295,6 +295,8 @@ interface McpSpec {
   ownOrg: Principal[];
   /** The reason a member with too low a role gets (a tool result). */
   lowRole?: string;
+  /** Reasons particular members get instead (a tool result). */
+  reasonFor?: Partial<Record<Principal, string>>;
 }
 
 const MCP_SPECS: Record<string, McpSpec> = {
@@ -304,6 +306,15 @@ const MCP_SPECS: Record<string, McpSpec> = {
     tool: 'SLACK_LIST_CHANNELS',
     ownOrg: MEMBER_UP,
     lowRole: 'ROLE_REQUIRED',
+  },
+  // A held tool: approvers run it, a member's call waits for one, a viewer may not run it at all.
+  'mcp tools/call SLACK_DELETE_CHANNEL': {
+    method: 'tools/call',
+    tool: 'SLACK_DELETE_CHANNEL',
+    args: () => ({ channel: '#nowhere' }),
+    ownOrg: ADMIN_UP,
+    lowRole: 'ROLE_REQUIRED',
+    reasonFor: { member: 'APPROVAL_REQUIRED' },
   },
   'mcp tools/call switchboard_list_accounts': {
     method: 'tools/call',
@@ -600,7 +611,7 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
           else if (target === 'another-org') want = '404';
           else if (spec.ownOrg.includes(principal)) want = 'ok';
           else if (principal === 'removed' || principal === 'outsider') want = '404';
-          else want = spec.lowRole ?? 'ok';
+          else want = spec.reasonFor?.[principal] ?? spec.lowRole ?? 'ok';
           const got =
             response.status !== 200
               ? String(response.status)

@@ -183,6 +183,30 @@ describe('explainFailure', () => {
     );
   });
 
+  it('says a held run waits for an approver, as guidance, and the refusals of deciding', () => {
+    const held = explain(
+      'APPROVAL_REQUIRED: SLACK_DELETE_CHANNEL waits',
+      {
+        reason: 'APPROVAL_REQUIRED',
+        details: { approvalId: 'a1', expiresAt: '2026-12-03T16:00:00.000Z' },
+      },
+      { actingOrg: acme },
+    );
+    expect(held.title).toBe('Sent for approval');
+    expect(held.tone).toBe('guidance');
+    expect(held.message).toMatch(/^Nothing ran yet: Acme’s policy asks an approver/);
+    expect(held.message).toContain('Your requests');
+    expect(
+      explain('x', { reason: 'APPROVAL_NOT_PENDING', details: { status: 'denied' } }).message,
+    ).toContain('(it is denied)');
+    expect(explain('x', { reason: 'APPROVAL_EXPIRED' }).title).toBe('Request expired');
+    expect(explain('x', { reason: 'SELF_APPROVAL' })).toStrictEqual({
+      title: 'Not your own request',
+      message: 'Another approver must decide on a call you asked for (four eyes).',
+      tone: 'error',
+    });
+  });
+
   it('says an inactive account’s status and why, for ACCOUNT_INACTIVE', () => {
     expect(
       explain('Connected account ca_1 no longer exists at Composio', {

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ParserOptions, PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  PGliteDialect,
+  PostgresDialect,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { DbError } from './errors.js';
@@ -25,6 +31,29 @@ export interface DbConfig {
    * pool drops that connection and opens a new one on demand. Default: written to stderr.
    */
   onError?: (error: Error) => void;
+  /** Watches every statement and the connections' state (metrics, traces). */
+  observer?: DbObserver;
+}
+
+/** How busy the connections are: the `pg` pool's, or PGlite's one connection and its queue. */
+export interface PoolState {
+  /** Connections open. */
+  connections: number;
+  /** Connections running a statement or held by a transaction. */
+  inUse: number;
+  /** Callers waiting for a connection (PGlite: statements queued behind the running one). */
+  waiting: number;
+}
+
+/**
+ * What the application may watch of the database without knowing its driver: each statement as
+ * it is sent (a trace span around it, say) and, read on demand, the state of the connections.
+ */
+export interface DbObserver {
+  /** Runs one statement: `run` sends `sql` and settles with its result. */
+  statement?<T>(sql: string, run: () => Promise<T>): Promise<T>;
+  /** Hands over, once, a way to read the connections' state when someone asks (a scrape). */
+  pool?(read: () => PoolState): void;
 }
 
 /** An open database. `db` is the only thing application code queries through. */
@@ -71,12 +100,24 @@ export function createDb(config: DbConfig = {}): DatabaseHandle {
   if (dataDir !== undefined && inMemory) {
     throw new DbError('INVALID_CONFIG', 'Give either dataDir or inMemory, not both.');
   }
-  if (inMemory) return openPglite(() => PGlite.create(pgliteOptions));
+  if (inMemory) return openPglite(() => PGlite.create(pgliteOptions), config.observer);
   const folder = resolve(dataDir ?? DEFAULT_PGLITE_DATA_DIR);
   return openPglite(async () => {
     await mkdir(folder, { recursive: true });
     return PGlite.create({ dataDir: folder, ...pgliteOptions });
-  });
+  }, config.observer);
+}
+
+/** Sends each statement of `connection` through the observer. */
+function observeStatements(
+  connection: DatabaseConnection,
+  statement: NonNullable<DbObserver['statement']>,
+): void {
+  const execute = connection.executeQuery.bind(connection) as DatabaseConnection['executeQuery'];
+  connection.executeQuery = <R>(
+    query: CompiledQuery,
+    options?: Parameters<DatabaseConnection['executeQuery']>[1],
+  ) => statement(query.sql, () => execute<R>(query, options));
 }
 
 /**
@@ -113,7 +154,7 @@ function postgresTypes(): pg.CustomTypesConfig {
 /** @internal Also used by the test helpers. */
 export function openPostgres(
   url: string,
-  options: Pick<DbConfig, 'poolMax' | 'onError'> = {},
+  options: Pick<DbConfig, 'poolMax' | 'onError' | 'observer'> = {},
 ): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
@@ -129,12 +170,51 @@ export function openPostgres(
     client.on('error', onError);
     wrapQueries(client);
   });
-  return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  const { observer } = options;
+  observer?.pool?.(() => ({
+    connections: pool.totalCount,
+    inUse: pool.totalCount - pool.idleCount,
+    waiting: pool.waitingCount,
+  }));
+  const statement = observer?.statement?.bind(observer);
+  const dialect = new PostgresDialect({
+    pool,
+    ...(statement && {
+      onCreateConnection: async (connection) => observeStatements(connection, statement),
+    }),
+  });
+  return handle(new Kysely<Database>({ dialect }), 'postgres');
 }
 
 /** @internal Also used by the test helpers. */
-export function openPglite(pglite: PGlite | (() => Promise<PGlite>)): DatabaseHandle {
-  return handle(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }), 'pglite');
+export function openPglite(
+  pglite: PGlite | (() => Promise<PGlite>),
+  observer?: DbObserver,
+): DatabaseHandle {
+  if (!observer) {
+    return handle(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }), 'pglite');
+  }
+  // PGlite is one connection that runs one statement at a time and queues the rest.
+  let running = 0;
+  observer.pool?.(() => ({
+    connections: 1,
+    inUse: Math.min(running, 1),
+    waiting: Math.max(running - 1, 0),
+  }));
+  const inner = observer.statement?.bind(observer);
+  const counted = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+    running++;
+    try {
+      return await (inner ? inner(sql, run) : run());
+    } finally {
+      running--;
+    }
+  };
+  const dialect = new PGliteDialect({
+    pglite,
+    onCreateConnection: async (connection) => observeStatements(connection, counted),
+  });
+  return handle(new Kysely<Database>({ dialect }), 'pglite');
 }
 
 function handle(db: Kysely<Database>, kind: DbKind): DatabaseHandle {

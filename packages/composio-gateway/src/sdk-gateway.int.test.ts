@@ -8,12 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type EmulatorControls, emulatorControls } from '../test/emulator-controls.js';
 import { hostOf, isLoopback, startNetworkProbe } from '../test/network-probe.js';
 import { GatewayError } from './errors.js';
-import type {
-  ComposioGateway,
-  GatewayConfig,
-  GatewayObserver,
-  GatewayReason,
-} from './gateway.js';
+import type { ComposioGateway, GatewayConfig, GatewayObserver, GatewayReason } from './gateway.js';
 import { createComposioGateway } from './sdk-gateway.js';
 
 // Started before any SDK instance exists, so construction (version check, telemetry) is seen too.

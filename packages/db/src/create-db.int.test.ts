@@ -291,7 +291,7 @@ describe.each(databaseKindsUnderTest())('the observer on %s', (kind) => {
   it('sees every statement, raw ones too, and how busy the connections are', async () => {
     const statements: string[] = [];
     let read: (() => PoolState) | undefined;
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
@@ -313,10 +313,19 @@ describe.each(databaseKindsUnderTest())('the observer on %s', (kind) => {
     try {
       const held = () => database.db.executeQuery(CompiledQuery.raw('select 1 /* held */', []));
       const both = Promise.all([held(), held()]);
-      for (let i = 0; i < 200 && read?.().waiting !== 1; i++) {
+      const queued = () =>
+        kind === 'pglite'
+          ? statements.length === 1 && read?.().inUse === 1
+          : read?.().waiting === 1;
+      for (let i = 0; i < 200 && !queued(); i++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      expect(read?.()).toStrictEqual({ connections: 1, inUse: 1, waiting: 1 });
+      // PGlite's waiting callers queue in Kysely's private connection mutex: not countable.
+      expect(read?.()).toStrictEqual({
+        connections: 1,
+        inUse: 1,
+        waiting: kind === 'pglite' ? undefined : 1,
+      });
       release();
       await both;
       await sql`select ${2} as two`.execute(database.db);
@@ -325,7 +334,11 @@ describe.each(databaseKindsUnderTest())('the observer on %s', (kind) => {
         'select 1 /* held */',
         'select $1 as two',
       ]);
-      expect(read?.()).toMatchObject({ connections: 1, inUse: 0, waiting: 0 });
+      expect(read?.()).toStrictEqual({
+        connections: 1,
+        inUse: 0,
+        waiting: kind === 'pglite' ? undefined : 0,
+      });
     } finally {
       release();
       await database.close();

@@ -5,6 +5,8 @@ import { type ParserOptions, PGlite, types as pgliteTypes } from '@electric-sql/
 import {
   type CompiledQuery,
   type DatabaseConnection,
+  type Dialect,
+  type Driver,
   Kysely,
   PGliteDialect,
   PostgresDialect,
@@ -41,8 +43,11 @@ export interface PoolState {
   connections: number;
   /** Connections running a statement or held by a transaction. */
   inUse: number;
-  /** Callers waiting for a connection (PGlite: statements queued behind the running one). */
-  waiting: number;
+  /**
+   * Callers waiting for a connection; `undefined` on PGlite, whose callers queue in Kysely's
+   * private connection mutex, where nothing can count them.
+   */
+  waiting: number | undefined;
 }
 
 /**
@@ -191,30 +196,54 @@ export function openPglite(
   pglite: PGlite | (() => Promise<PGlite>),
   observer?: DbObserver,
 ): DatabaseHandle {
-  if (!observer) {
-    return handle(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }), 'pglite');
-  }
-  // PGlite is one connection that runs one statement at a time and queues the rest.
-  let running = 0;
-  observer.pool?.(() => ({
-    connections: 1,
-    inUse: Math.min(running, 1),
-    waiting: Math.max(running - 1, 0),
-  }));
-  const inner = observer.statement?.bind(observer);
-  const counted = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
-    running++;
-    try {
-      return await (inner ? inner(sql, run) : run());
-    } finally {
-      running--;
-    }
-  };
-  const dialect = new PGliteDialect({
+  const statement = observer?.statement?.bind(observer);
+  let dialect: Dialect = new PGliteDialect({
     pglite,
-    onCreateConnection: async (connection) => observeStatements(connection, counted),
+    ...(statement && {
+      onCreateConnection: async (connection) => observeStatements(connection, statement),
+    }),
   });
+  if (observer?.pool) {
+    // PGlite is one connection, held by one statement or transaction at a time.
+    let held = false;
+    dialect = watchingConnection(dialect, (isHeld) => {
+      held = isHeld;
+    });
+    observer.pool(() => ({ connections: 1, inUse: held ? 1 : 0, waiting: undefined }));
+  }
   return handle(new Kysely<Database>({ dialect }), 'pglite');
+}
+
+/** `dialect`, telling `onChange` when its driver hands a connection out and gets it back. */
+function watchingConnection(dialect: Dialect, onChange: (held: boolean) => void): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => {
+      const driver = dialect.createDriver();
+      // The driver keeps private fields, so its methods run bound to it.
+      return new Proxy(driver, {
+        get(target, key) {
+          if (key === 'acquireConnection') {
+            return async (...args: Parameters<Driver['acquireConnection']>) => {
+              const connection = await target.acquireConnection(...args);
+              onChange(true);
+              return connection;
+            };
+          }
+          if (key === 'releaseConnection') {
+            return async (...args: Parameters<Driver['releaseConnection']>) => {
+              onChange(false);
+              return target.releaseConnection(...args);
+            };
+          }
+          const value = Reflect.get(target, key, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+  };
 }
 
 function handle(db: Kysely<Database>, kind: DbKind): DatabaseHandle {

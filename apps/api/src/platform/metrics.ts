@@ -76,39 +76,47 @@ export class Metrics {
       labelNames: ['outcome'],
       registers,
     });
-    const pool = () => this.pool?.();
-    new Gauge({
-      name: 'switchboard_db_pool_connections',
-      help: 'Database connections open (PGlite: its one connection).',
-      registers,
-      collect() {
-        const state = pool();
-        if (state) this.set(state.connections);
-      },
-    });
-    new Gauge({
-      name: 'switchboard_db_pool_in_use',
-      help: 'Database connections running a statement or held by a transaction.',
-      registers,
-      collect() {
-        const state = pool();
-        if (state) this.set(state.inUse);
-      },
-    });
-    new Gauge({
-      name: 'switchboard_db_pool_waiting',
-      help: 'Callers waiting for a database connection (PGlite: statements queued).',
-      registers,
-      collect() {
-        const state = pool();
-        if (state) this.set(state.waiting);
-      },
-    });
   }
 
-  /** Where the pool gauges read from (the database reports it when it opens). */
+  /**
+   * Gauges of the database's connections, read at each scrape from what the database reports
+   * when it opens (`DbObserver.pool`): absent, rather than zero, for a database that reports
+   * nothing, and `_waiting` absent on PGlite, where waiting callers cannot be counted.
+   */
   watchPool(read: () => PoolState): void {
+    // A second database (a test's proxy in front of the first) takes over the same gauges.
+    const watched = this.pool !== undefined;
     this.pool = read;
+    if (watched) return;
+    const current = () => (this.pool as () => PoolState)();
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, value: (state: PoolState) => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const state = value(current());
+          if (state !== undefined) this.set(state);
+        },
+      });
+    gauge(
+      'switchboard_db_pool_connections',
+      'Database connections open (PGlite: its one connection).',
+      (state) => state.connections,
+    );
+    gauge(
+      'switchboard_db_pool_in_use',
+      'Database connections running a statement or held by a transaction.',
+      (state) => state.inUse,
+    );
+    if (read().waiting !== undefined) {
+      gauge(
+        'switchboard_db_pool_waiting',
+        'Callers waiting for a database connection.',
+        (state) => state.waiting,
+      );
+    }
   }
 
   execution(attempt: ExecutionAttempt): void {

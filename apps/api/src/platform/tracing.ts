@@ -135,6 +135,8 @@ export class Tracing {
   fastifyPlugin(): FastifyPluginCallback {
     const instrumentation = new FastifyOtelInstrumentation({
       ignorePaths: ({ url }: { url: string }) => untraced(url),
+      // A span per hook (CORS, security headers) says nothing a trace reader needs, at a cost.
+      instrumentHooks: false,
     });
     instrumentation.setTracerProvider(this.provider);
     return instrumentation.plugin() as FastifyPluginCallback;

@@ -32,6 +32,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Subscribe a webhook endpoint (a receiver in this process) to every scope's events. */
   webhooks: boolean;
+  /** Run the API with tracing on, exporting over OTLP to a receiver in this process. */
+  tracing: boolean;
   /**
    * `dist` runs the built apps/api/dist/main.js (as production does), `source` runs
    * apps/api/src/main.ts through tsx; `auto` takes `dist` when it is up to date.
@@ -89,6 +91,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     trpcLayer: flag(env, 'BENCH_TRPC_LAYER', true),
     profile: flag(env, 'BENCH_PROFILE', false),
     webhooks: flag(env, 'BENCH_WEBHOOKS', false),
+    tracing: flag(env, 'BENCH_TRACING', false),
     apiEntry,
     apiNodeFlags: env.BENCH_API_NODE_FLAGS?.trim().split(/\s+/).filter(Boolean) ?? TUNED_NODE_FLAGS,
   };

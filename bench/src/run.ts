@@ -81,7 +81,7 @@ function childEnv(extra: Record<string, string>, tuned = true): NodeJS.ProcessEn
   for (const key of Object.keys(env)) {
     if (
       /^(DATABASE_URL|DATA_DIR|REDIS_URL|PORT|HOST|PUBLIC_URL|NODE_OPTIONS|SEED_DEMO)$/.test(key) ||
-      /^(AUTH_|COMPOSIO_|RATE_LIMIT_|EMULATOR_)/.test(key)
+      /^(AUTH_|COMPOSIO_|RATE_LIMIT_|EMULATOR_|OTEL_)/.test(key)
     ) {
       delete env[key];
     }
@@ -455,7 +455,7 @@ async function main(): Promise<number> {
       `${Object.entries(TUNED_ENV)
         .map(([name, value]) => `, ${name}=${value}`)
         .join('')}` +
-      `${options.redisUrl ? ', Redis shared by the instances' : ''}${options.profile ? ', CPU profiling ON (numbers are slower)' : ''}`,
+      `${options.redisUrl ? ', Redis shared by the instances' : ''}${options.profile ? ', CPU profiling ON (numbers are slower)' : ''}${options.tracing ? ', tracing ON' : ''}`,
   );
 
   const database = await createBenchDatabase(options.databaseUrl);
@@ -494,6 +494,27 @@ async function main(): Promise<number> {
     );
     log(`  webhooks: ${subscribed} endpoints subscribed to every event (receiver on :${port})`);
   }
+  const traces = { requests: 0, bytes: 0 };
+  let tracingEnv: Record<string, string> = {};
+  if (options.tracing) {
+    // An OTLP/HTTP receiver in this process: the API pays for making, batching, encoding and
+    // sending its spans, and the receiver drops them (an empty protobuf answer is a success).
+    const receiver = createHttpServer((req, res) => {
+      req.on('data', (chunk: Buffer) => {
+        traces.bytes += chunk.length;
+      });
+      req.on('end', () => {
+        traces.requests += 1;
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => receiver.close(() => resolve(undefined))));
+    const address = receiver.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    tracingEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` };
+    log(`  tracing: ON, spans exported over OTLP/HTTP to a receiver in this process (:${port})`);
+  }
   const users = benchUsers(world, seeded);
   log(
     `  seeded ${USERS} users, ${ORGS} organizations (${world.memberships.length} memberships), ` +
@@ -514,6 +535,7 @@ async function main(): Promise<number> {
     RATE_LIMIT_ORG_PER_MINUTE: '10000000',
     ...database.apiEnv,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...tracingEnv,
   };
 
   // The baseline runs the way the API does (plain Node, or tsx), so neither pays for a loader alone.
@@ -726,6 +748,9 @@ async function main(): Promise<number> {
   log();
 
   if (options.webhooks) log(`webhooks: ${webhooksReceived} deliveries received during the run`);
+  if (options.tracing) {
+    log(`tracing: ${traces.requests} OTLP exports received, ${(traces.bytes / 1e6).toFixed(1)} MB`);
+  }
   // The API's audit log against what it answered: every success is audited, nothing twice.
   // Requests cut off at the end of the last run finish first (shutdown does not wait for them).
   await sleep(500);
@@ -824,10 +849,12 @@ async function main(): Promise<number> {
   for (const text of bench.notes) log(`  note: ${text}`);
 
   await mkdir(RESULTS_DIR, { recursive: true });
-  const file = options.profile ? 'latest.profiled.json' : 'latest.json';
+  // Profiled and traced runs measure something else: they do not replace latest.json.
+  const variant = options.profile ? '.profiled' : options.tracing ? '.traced' : '';
+  const file = `latest${variant}.json`;
   await writeFile(join(RESULTS_DIR, file), `${JSON.stringify(bench.report, null, 2)}\n`);
   await writeFile(
-    join(RESULTS_DIR, options.profile ? 'details.profiled.json' : 'details.json'),
+    join(RESULTS_DIR, `details${variant}.json`),
     `${JSON.stringify({ report: bench.report, perRequestCpu: bench.extra, layers, notes: bench.notes, failures: bench.failures }, null, 2)}\n`,
   );
   log(`  wrote bench/results/${file} (${((Date.now() - startedAt) / 1000).toFixed(0)} s in all)`);

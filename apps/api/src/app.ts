@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { AppError } from './errors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health.routes.js';
+import { registerMetricsRoute } from './http/metrics.route.js';
 import { registerMcpRoutes } from './mcp/mcp.routes.js';
 import { type AppRouter, appRouter } from './modules/app.router.js';
 import { registerCallbackRoute } from './modules/connections/callback.route.js';
@@ -57,14 +58,22 @@ export async function buildApp(
   options: { trpc?: TrpcRouteOptions } = {},
 ): Promise<FastifyInstance> {
   const { config } = deps;
+  const { tracing } = deps.telemetry;
   const app = Fastify({
     logger: { level: config.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } },
     bodyLimit: config.BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Traced, a request's id is its trace id (the caller's `traceparent`, or a new trace), so a
+    // log line leads to its trace; a caller's `x-request-id` is not taken then.
+    requestIdHeader: tracing ? false : 'x-request-id',
+    genReqId: tracing
+      ? (req) => tracing.requestIds.forRequest(req.url ?? '', req.headers)
+      : () => randomUUID(),
     routerOptions: { maxParamLength: 5_000 },
     clientErrorHandler: answerMalformedRequest,
   });
+
+  // First, so each request's span starts before any other hook runs.
+  if (tracing) await app.register(tracing.fastifyPlugin());
 
   // The API serves JSON and redirects only, so no Content-Security-Policy (the web app sets its own).
   const security = securityHeaders({ contentSecurityPolicy: false });
@@ -93,6 +102,7 @@ export async function buildApp(
 
   registerErrorHandler(app, config.NODE_ENV === 'production');
   registerHealthRoutes(app, deps);
+  registerMetricsRoute(app, deps);
   registerCallbackRoute(app, deps);
   registerComposioWebhookRoute(app, deps);
   registerMcpRoutes(app, deps, publicUrl);

@@ -16,6 +16,14 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).toBeUndefined();
   });
 
+  it('serves metrics and traces nothing unless told', () => {
+    const config = loadConfig(valid);
+    expect(config.METRICS_ENABLED).toBe(true);
+    expect(config.METRICS_TOKEN).toBeUndefined();
+    expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(config.OTEL_SERVICE_NAME).toBe('switchboard-api');
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
@@ -25,6 +33,9 @@ describe('loadConfig', () => {
     [{ WEB_ORIGIN: 'not a url' }, 'WEB_ORIGIN'],
     [{ RATE_LIMIT_USER_PER_MINUTE: '0' }, 'RATE_LIMIT_USER_PER_MINUTE'],
     [{ RECONCILE_INTERVAL_SECONDS: '0.5' }, 'RECONCILE_INTERVAL_SECONDS'],
+    [{ METRICS_ENABLED: 'yes' }, 'METRICS_ENABLED'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
   ])('a bad value stops start-up naming the variable: %j', (env, name) => {
     expect(() => loadConfig({ ...valid, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...valid, ...env })).toThrow(new RegExp(`^\\s*${name}:`, 'm'));

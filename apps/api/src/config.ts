@@ -60,6 +60,14 @@ export const configSchema = z
     WEBHOOK_DELIVERY: bool.default(true),
     /** Standard Webhooks secret (`whsec_…`) of Composio's webhook subscription. */
     COMPOSIO_WEBHOOK_SECRET: z.string().min(8).optional(),
+    /** Serves `GET /metrics` (Prometheus text) on the API's port. */
+    METRICS_ENABLED: bool.default(true),
+    /** When set, `GET /metrics` wants `Authorization: Bearer <this>`. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** OTLP/HTTP collector (`http://collector:4318`): traces are on exactly when it is set. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    /** The `service.name` of the spans. */
+    OTEL_SERVICE_NAME: z.string().min(1).default('switchboard-api'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import { type AppDeps, createDeps, type Logger } from './platform/deps.js';
+import { createTelemetry, type Telemetry } from './platform/telemetry.js';
 
 export interface Runtime {
   deps: AppDeps;
@@ -17,6 +18,11 @@ export interface RuntimeOptions {
   /** Use this gateway instead of building one from the configuration (tests). */
   gateway?: ComposioGateway;
   now?: () => Date;
+  /**
+   * The app's metrics and traces, when the caller built them to open `db` or `gateway` with
+   * (tests); otherwise built here, before the database and the gateway it opens.
+   */
+  telemetry?: Telemetry;
 }
 
 export class MissingComposioError extends Error {
@@ -34,12 +40,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   const close = async () => {
     for (const closer of closers.reverse()) await Promise.resolve(closer()).catch(() => undefined);
   };
+  const telemetry = options.telemetry ?? createTelemetry(config);
+  const observer = telemetry.database ? { observer: telemetry.database } : {};
   try {
     let db = options.db;
     if (!db) {
       const opened = config.DATABASE_URL
-        ? createDb({ url: config.DATABASE_URL })
-        : createDb({ dataDir: `${config.DATA_DIR}/pglite` });
+        ? createDb({ url: config.DATABASE_URL, ...observer })
+        : createDb({ dataDir: `${config.DATA_DIR}/pglite`, ...observer });
       closers.push(() => opened.close());
       await migrateToLatest(opened.db);
       db = opened.db;
@@ -58,6 +66,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
         ...(config.COMPOSIO_BASE_URL ? { baseUrl: config.COMPOSIO_BASE_URL } : {}),
         timeoutMs: config.COMPOSIO_TIMEOUT_MS,
         logger: options.logger,
+        ...(telemetry.gateway ? { observer: telemetry.gateway } : {}),
       });
     }
 
@@ -82,6 +91,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       gateway,
       redis,
       logger: options.logger,
+      telemetry,
       ...(options.now ? { now: options.now } : {}),
     });
     closers.push(() => platform.close());
@@ -89,6 +99,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     return { deps: platform.deps, close };
   } catch (error) {
     await close();
+    await telemetry.close();
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import {
   completeConsent,
   createEmulator,
@@ -14,6 +15,7 @@ import { type Kysely, sql } from 'kysely';
 import { buildApp } from '../src/app.js';
 import { createSwitchboardClient, type SwitchboardClient } from '../src/client.js';
 import { type Config, testConfig } from '../src/config.js';
+import { createTelemetry } from '../src/platform/telemetry.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
 import { seedDemo } from '../src/seed.js';
 
@@ -42,6 +44,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** PostgreSQL only: reach the test database through this URL (e.g. a proxy in front of it). */
   databaseUrl?: (url: string) => string;
+  /** Turns tracing on, each span going to this exporter as it ends. */
+  spanExporter?: SpanExporter;
 }
 
 export async function startHarness(
@@ -49,10 +53,21 @@ export async function startHarness(
   overrides: Partial<Record<keyof Config, string>> = {},
   options: HarnessOptions = {},
 ): Promise<Harness> {
-  const created = await createTestDatabase(kind);
+  const config = testConfig(overrides);
+  // Built first, as the runtime does, so the database and the gateway report to it.
+  const telemetry = createTelemetry(
+    config,
+    options.spanExporter ? { spanExporter: options.spanExporter } : {},
+  );
+  const observer = telemetry.database ? { observer: telemetry.database } : {};
+  const created = await createTestDatabase(kind, observer);
   let database: { db: Kysely<Database>; destroy(): Promise<void> } = created;
   if (options.databaseUrl && created.url) {
-    const viaProxy = createDb({ url: options.databaseUrl(created.url), onError: () => undefined });
+    const viaProxy = createDb({
+      url: options.databaseUrl(created.url),
+      onError: () => undefined,
+      ...observer,
+    });
     database = {
       db: viaProxy.db,
       destroy: async () => {
@@ -62,13 +77,13 @@ export async function startHarness(
     };
   }
   const emulator = await createEmulator({ port: 0, controls: true });
-  const config = testConfig(overrides);
   const gateway = createComposioGateway({
     apiKey: emulator.apiKey,
     baseUrl: emulator.url,
     timeoutMs: Number(overrides.COMPOSIO_TIMEOUT_MS ?? 5_000),
     logger: { warn: () => undefined, error: () => undefined },
     retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
+    ...(telemetry.gateway ? { observer: telemetry.gateway } : {}),
   });
   const silent = {
     info: () => undefined,
@@ -76,7 +91,12 @@ export async function startHarness(
     error: () => undefined,
     debug: () => undefined,
   };
-  const runtime = await createRuntime(config, { logger: silent, db: database.db, gateway });
+  const runtime = await createRuntime(config, {
+    logger: silent,
+    db: database.db,
+    gateway,
+    telemetry,
+  });
   await seedDemo(database.db);
   const app = await buildApp(runtime.deps);
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -247,6 +247,8 @@ function registerRequestLog(
       status: null,
       durationMs: null,
       faultId: null,
+      traceparent:
+        typeof request.headers.traceparent === 'string' ? request.headers.traceparent : null,
     });
     const at = performance.now();
     started.set(request, { entry, at });

@@ -156,6 +156,7 @@ describe('request log', () => {
       query: { user_ids: 'a,b', statuses: 'ACTIVE' },
       status: 200,
       faultId: null,
+      traceparent: null,
     });
     expect(Date.parse(entry?.time ?? '')).not.toBeNaN();
     await control(emulator, '/requests', { method: 'DELETE' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GatewayConfig, GatewayLogger } from './gateway.js';
+import type { GatewayConfig, GatewayLogger, GatewayObserver } from './gateway.js';
 
 const loggerSchema = z.custom<GatewayLogger>(
   (value) =>
@@ -28,6 +28,15 @@ const gatewayConfigSchema = z.object({
   toolCacheTtlMs: z.number().int().min(0).optional(),
   toolCacheMax: z.number().int().min(1).optional(),
   pollIntervalMs: z.number().int().positive().optional(),
+  observer: z
+    .custom<GatewayObserver>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as GatewayObserver).call === 'function',
+      { message: 'must have a call() method' },
+    )
+    .optional(),
 });
 
 /** The gateway's settings with every default filled in. */
@@ -41,6 +50,7 @@ export interface ResolvedGatewayConfig {
   toolCacheTtlMs: number;
   toolCacheMax: number;
   pollIntervalMs: number;
+  observer: GatewayObserver | undefined;
 }
 
 /**
@@ -75,6 +85,7 @@ export function resolveGatewayConfig(config: GatewayConfig): ResolvedGatewayConf
     toolCacheTtlMs: c.toolCacheTtlMs ?? 10 * 60_000,
     toolCacheMax: c.toolCacheMax ?? 500,
     pollIntervalMs: c.pollIntervalMs ?? 1_000,
+    observer: c.observer,
   };
 }
 

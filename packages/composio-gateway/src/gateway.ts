@@ -187,6 +187,24 @@ export interface GatewayLogger {
   error(...args: unknown[]): void;
 }
 
+/**
+ * Watches the gateway's calls to Composio (for metrics and traces) without the gateway knowing
+ * any telemetry library: the application implements it and passes it in the config.
+ */
+export interface GatewayObserver {
+  /**
+   * Runs one gateway call to Composio, retries included. `operation` is one of a fixed set of
+   * names (`tools.execute`, `connectedAccounts.get`, ...); `subject` what the call is about (a
+   * tool slug, a toolkit, an id), when it names one. Must settle as `run` settles.
+   */
+  call<T>(operation: string, subject: string | undefined, run: () => Promise<T>): Promise<T>;
+  /**
+   * Headers to add to each HTTP request sent to Composio (W3C `traceparent`), asked for as the
+   * request is sent, so within the call `call` runs.
+   */
+  requestHeaders?(): Record<string, string> | undefined;
+}
+
 export interface GatewayConfig {
   apiKey: string;
   /** Composio's API origin; defaults to Composio cloud. Point it at the emulator in dev and tests. */
@@ -204,4 +222,6 @@ export interface GatewayConfig {
   toolCacheMax?: number;
   /** Interval between polls in `waitForConnection` (default 1000 ms). */
   pollIntervalMs?: number;
+  /** Told of every call to Composio; none by default. */
+  observer?: GatewayObserver;
 }

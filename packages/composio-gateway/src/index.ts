@@ -9,6 +9,7 @@ export {
   GATEWAY_REASONS,
   type GatewayConfig,
   type GatewayLogger,
+  type GatewayObserver,
   type GatewayReason,
   type LinkInput,
   type LinkResult,

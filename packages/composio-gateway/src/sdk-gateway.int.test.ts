@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type EmulatorControls, emulatorControls } from '../test/emulator-controls.js';
 import { hostOf, isLoopback, startNetworkProbe } from '../test/network-probe.js';
 import { GatewayError } from './errors.js';
-import type { ComposioGateway, GatewayConfig, GatewayReason } from './gateway.js';
+import type { ComposioGateway, GatewayConfig, GatewayObserver, GatewayReason } from './gateway.js';
 import { createComposioGateway } from './sdk-gateway.js';
 
 // Started before any SDK instance exists, so construction (version check, telemetry) is seen too.
@@ -675,6 +675,56 @@ describe('writes are never retried blindly', () => {
     });
     await expect(gateway.deleteAccount(account.id)).resolves.toBeUndefined();
     expect((await controls.apiRequests()).map((r) => r.status)).toStrictEqual([503, 200]);
+  });
+});
+
+describe('the observer', () => {
+  it('wraps each call once, retries included, and adds its headers to every request', async () => {
+    const calls: Array<{ operation: string; subject: string | undefined; outcome: string }> = [];
+    let sent = 0;
+    const traceparent = (n: number) => `00-${'a'.repeat(32)}-${String(n).padStart(16, '0')}-01`;
+    const observer: GatewayObserver = {
+      async call(operation, subject, run) {
+        try {
+          const value = await run();
+          calls.push({ operation, subject, outcome: 'ok' });
+          return value;
+        } catch (error) {
+          calls.push({ operation, subject, outcome: (error as GatewayError).reason });
+          throw error;
+        }
+      },
+      requestHeaders: () => ({ traceparent: traceparent(++sent) }),
+    };
+    const gateway = makeGateway({ observer });
+    const account = await controls.seedAccount({
+      user_id: 'user_watched',
+      toolkit: 'gmail',
+      identity: 'watched@example.test',
+    });
+    await controls.clearRequests();
+
+    await gateway.execute({
+      tool: 'GMAIL_GET_PROFILE',
+      composioUserId: 'user_watched',
+      connectedAccountId: account.id,
+      arguments: {},
+    });
+    await controls.fault({ method: 'GET', path: '/api/v3.1/toolkits/github', status: 503 });
+    expect(await reasonOf(gateway.getToolkit('github'))).toBe('UPSTREAM_UNAVAILABLE');
+
+    expect(calls).toStrictEqual([
+      { operation: 'tools.get', subject: 'GMAIL_GET_PROFILE', outcome: 'ok' },
+      { operation: 'tools.execute', subject: 'GMAIL_GET_PROFILE', outcome: 'ok' },
+      { operation: 'toolkits.get', subject: 'github', outcome: 'UPSTREAM_UNAVAILABLE' },
+    ]);
+    const logged = (await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as {
+      items: Array<{ path: string; traceparent: string | null }>;
+    };
+    // Two requests for the execution, three tries of the failing read: each with its own header.
+    expect(logged.items.map((entry) => entry.traceparent)).toStrictEqual(
+      [1, 2, 3, 4, 5].map(traceparent),
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import type {
   ExecuteInput,
   ExecuteResult,
   GatewayConfig,
+  GatewayObserver,
   LinkInput,
   LinkResult,
   ListAccountsQuery,
@@ -62,6 +63,19 @@ function sharedNodeFetch() {
 
 type RawClient = ReturnType<Sdk['getClient']>;
 
+/** `send`, with the observer's headers (a trace context) added to each request. */
+function withHeaders(send: typeof fetch, observer: GatewayObserver | undefined): typeof fetch {
+  const headersOf = observer?.requestHeaders?.bind(observer);
+  if (!headersOf) return send;
+  return ((input: string | URL | Request, init: RequestInit = {}) => {
+    const extra = headersOf();
+    if (!extra) return send(input, init);
+    const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+    return send(input, { ...init, headers });
+  }) as typeof fetch;
+}
+
 class SdkComposioGateway implements ComposioGateway {
   private readonly composio: Sdk;
   private readonly client: RawClient;
@@ -84,7 +98,10 @@ class SdkComposioGateway implements ComposioGateway {
     this.client.timeout = config.timeoutMs;
     // The client takes a `fetch` option that Composio's constructor does not pass on; set it on
     // the one client every SDK call goes through (see node-fetch.ts for why).
-    (this.client as unknown as { fetch: typeof fetch }).fetch = sharedNodeFetch();
+    (this.client as unknown as { fetch: typeof fetch }).fetch = withHeaders(
+      sharedNodeFetch(),
+      config.observer,
+    );
     this.tools = new TtlCache(config.toolCacheTtlMs, config.toolCacheMax);
   }
 
@@ -543,14 +560,22 @@ class SdkComposioGateway implements ComposioGateway {
     deadline: Deadline,
     options: CallOptions<T>,
   ): Promise<T> {
-    return runCall(
-      fn,
-      { operation, ...context },
-      deadline,
-      this.config.retry,
-      this.config.logger,
-      options,
-    );
+    const run = () =>
+      runCall(
+        fn,
+        { operation, ...context },
+        deadline,
+        this.config.retry,
+        this.config.logger,
+        options,
+      );
+    const observer = this.config.observer;
+    if (!observer) return run();
+    // `tools.execute GITHUB_GET_REPO`: the name is one of a fixed few, the subject is not.
+    const space = operation.indexOf(' ');
+    return space < 0
+      ? observer.call(operation, undefined, run)
+      : observer.call(operation.slice(0, space), operation.slice(space + 1), run);
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgScope, userScope } from '../test/factories.js';
-import { createDb, preparedStatement } from './create-db.js';
+import { createDb, type DbObserver, type PoolState, preparedStatement } from './create-db.js';
 import { DbError, pgErrorOf } from './errors.js';
 import { migrateToLatest } from './migrate.js';
 import { createTestDatabase, databaseKindsUnderTest, type TestDatabase } from './testing.js';
@@ -280,3 +280,68 @@ describe.runIf(databaseKindsUnderTest().includes('postgres'))(
     });
   },
 );
+
+describe.each(databaseKindsUnderTest())('the observer on %s', (kind) => {
+  let server: TestDatabase | undefined;
+  beforeAll(async () => {
+    if (kind === 'postgres') server = await createTestDatabase('postgres');
+  });
+  afterAll(() => server?.destroy());
+
+  it('sees every statement, raw ones too, and how busy the connections are', async () => {
+    const statements: string[] = [];
+    let read: (() => PoolState) | undefined;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const observer: DbObserver = {
+      statement: async (text, run) => {
+        statements.push(text);
+        if (text.includes('/* held */')) await gate;
+        return run();
+      },
+      pool: (reader) => {
+        read = reader;
+      },
+    };
+    // One connection on PostgreSQL too, so the second statement has to wait for it.
+    const database =
+      kind === 'pglite'
+        ? createDb({ inMemory: true, observer })
+        : createDb({ url: server?.url as string, poolMax: 1, observer });
+    try {
+      const held = () => database.db.executeQuery(CompiledQuery.raw('select 1 /* held */', []));
+      const both = Promise.all([held(), held()]);
+      const queued = () =>
+        kind === 'pglite'
+          ? statements.length === 1 && read?.().inUse === 1
+          : read?.().waiting === 1;
+      for (let i = 0; i < 200 && !queued(); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // PGlite's waiting callers queue in Kysely's private connection mutex: not countable.
+      expect(read?.()).toStrictEqual({
+        connections: 1,
+        inUse: 1,
+        waiting: kind === 'pglite' ? undefined : 1,
+      });
+      release();
+      await both;
+      await sql`select ${2} as two`.execute(database.db);
+      expect(statements).toStrictEqual([
+        'select 1 /* held */',
+        'select 1 /* held */',
+        'select $1 as two',
+      ]);
+      expect(read?.()).toStrictEqual({
+        connections: 1,
+        inUse: 0,
+        waiting: kind === 'pglite' ? undefined : 0,
+      });
+    } finally {
+      release();
+      await database.close();
+    }
+  });
+});

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ParserOptions, PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  PGliteDialect,
+  PostgresDialect,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { DbError } from './errors.js';
@@ -25,6 +33,32 @@ export interface DbConfig {
    * pool drops that connection and opens a new one on demand. Default: written to stderr.
    */
   onError?: (error: Error) => void;
+  /** Watches every statement and the connections' state (metrics, traces). */
+  observer?: DbObserver;
+}
+
+/** How busy the connections are: the `pg` pool's, or PGlite's one connection and its queue. */
+export interface PoolState {
+  /** Connections open. */
+  connections: number;
+  /** Connections running a statement or held by a transaction. */
+  inUse: number;
+  /**
+   * Callers waiting for a connection; `undefined` on PGlite, whose callers queue in Kysely's
+   * private connection mutex, where nothing can count them.
+   */
+  waiting: number | undefined;
+}
+
+/**
+ * What the application may watch of the database without knowing its driver: each statement as
+ * it is sent (a trace span around it, say) and, read on demand, the state of the connections.
+ */
+export interface DbObserver {
+  /** Runs one statement: `run` sends `sql` and settles with its result. */
+  statement?<T>(sql: string, run: () => Promise<T>): Promise<T>;
+  /** Hands over, once, a way to read the connections' state when someone asks (a scrape). */
+  pool?(read: () => PoolState): void;
 }
 
 /** An open database. `db` is the only thing application code queries through. */
@@ -71,12 +105,24 @@ export function createDb(config: DbConfig = {}): DatabaseHandle {
   if (dataDir !== undefined && inMemory) {
     throw new DbError('INVALID_CONFIG', 'Give either dataDir or inMemory, not both.');
   }
-  if (inMemory) return openPglite(() => PGlite.create(pgliteOptions));
+  if (inMemory) return openPglite(() => PGlite.create(pgliteOptions), config.observer);
   const folder = resolve(dataDir ?? DEFAULT_PGLITE_DATA_DIR);
   return openPglite(async () => {
     await mkdir(folder, { recursive: true });
     return PGlite.create({ dataDir: folder, ...pgliteOptions });
-  });
+  }, config.observer);
+}
+
+/** Sends each statement of `connection` through the observer. */
+function observeStatements(
+  connection: DatabaseConnection,
+  statement: NonNullable<DbObserver['statement']>,
+): void {
+  const execute = connection.executeQuery.bind(connection) as DatabaseConnection['executeQuery'];
+  connection.executeQuery = <R>(
+    query: CompiledQuery,
+    options?: Parameters<DatabaseConnection['executeQuery']>[1],
+  ) => statement(query.sql, () => execute<R>(query, options));
 }
 
 /**
@@ -113,7 +159,7 @@ function postgresTypes(): pg.CustomTypesConfig {
 /** @internal Also used by the test helpers. */
 export function openPostgres(
   url: string,
-  options: Pick<DbConfig, 'poolMax' | 'onError'> = {},
+  options: Pick<DbConfig, 'poolMax' | 'onError' | 'observer'> = {},
 ): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
@@ -129,12 +175,75 @@ export function openPostgres(
     client.on('error', onError);
     wrapQueries(client);
   });
-  return handle(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  const { observer } = options;
+  observer?.pool?.(() => ({
+    connections: pool.totalCount,
+    inUse: pool.totalCount - pool.idleCount,
+    waiting: pool.waitingCount,
+  }));
+  const statement = observer?.statement?.bind(observer);
+  const dialect = new PostgresDialect({
+    pool,
+    ...(statement && {
+      onCreateConnection: async (connection) => observeStatements(connection, statement),
+    }),
+  });
+  return handle(new Kysely<Database>({ dialect }), 'postgres');
 }
 
 /** @internal Also used by the test helpers. */
-export function openPglite(pglite: PGlite | (() => Promise<PGlite>)): DatabaseHandle {
-  return handle(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }), 'pglite');
+export function openPglite(
+  pglite: PGlite | (() => Promise<PGlite>),
+  observer?: DbObserver,
+): DatabaseHandle {
+  const statement = observer?.statement?.bind(observer);
+  let dialect: Dialect = new PGliteDialect({
+    pglite,
+    ...(statement && {
+      onCreateConnection: async (connection) => observeStatements(connection, statement),
+    }),
+  });
+  if (observer?.pool) {
+    // PGlite is one connection, held by one statement or transaction at a time.
+    let held = false;
+    dialect = watchingConnection(dialect, (isHeld) => {
+      held = isHeld;
+    });
+    observer.pool(() => ({ connections: 1, inUse: held ? 1 : 0, waiting: undefined }));
+  }
+  return handle(new Kysely<Database>({ dialect }), 'pglite');
+}
+
+/** `dialect`, telling `onChange` when its driver hands a connection out and gets it back. */
+function watchingConnection(dialect: Dialect, onChange: (held: boolean) => void): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => {
+      const driver = dialect.createDriver();
+      // The driver keeps private fields, so its methods run bound to it.
+      return new Proxy(driver, {
+        get(target, key) {
+          if (key === 'acquireConnection') {
+            return async (...args: Parameters<Driver['acquireConnection']>) => {
+              const connection = await target.acquireConnection(...args);
+              onChange(true);
+              return connection;
+            };
+          }
+          if (key === 'releaseConnection') {
+            return async (...args: Parameters<Driver['releaseConnection']>) => {
+              onChange(false);
+              return target.releaseConnection(...args);
+            };
+          }
+          const value = Reflect.get(target, key, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+  };
 }
 
 function handle(db: Kysely<Database>, kind: DbKind): DatabaseHandle {

@@ -3,7 +3,9 @@ export {
   type DatabaseHandle,
   type DbConfig,
   type DbKind,
+  type DbObserver,
   DEFAULT_PGLITE_DATA_DIR,
+  type PoolState,
   preparedStatement,
 } from './create-db.js';
 export type * from './database.js';

@@ -8,7 +8,13 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { databaseUrlFromEnv } from './config.js';
-import { type DbKind, openPglite, openPostgres, pgliteOptions } from './create-db.js';
+import {
+  type DbKind,
+  type DbObserver,
+  openPglite,
+  openPostgres,
+  pgliteOptions,
+} from './create-db.js';
 import type { Database } from './database.js';
 import { DbError, pgErrorOf } from './errors.js';
 import { migrateToLatest } from './migrate.js';
@@ -31,6 +37,8 @@ export interface TestDatabaseOptions {
   poolMax?: number;
   /** `false`: an empty database, for testing the migrations themselves. Default `true`. */
   migrate?: boolean;
+  /** Watches the test database's statements and connections, as `createDb`'s option does. */
+  observer?: DbObserver;
 }
 
 /**
@@ -62,7 +70,7 @@ export async function createTestDatabase(
   const name = `sb_test_${randomBytes(6).toString('hex')}`;
   const migrate = options.migrate ?? true;
   return kind === 'pglite'
-    ? createPgliteDatabase(name, migrate)
+    ? createPgliteDatabase(name, migrate, options.observer)
     : createPostgresDatabase(name, migrate, options);
 }
 
@@ -157,7 +165,11 @@ async function cachedOnDisk(
   return snapshot;
 }
 
-async function createPgliteDatabase(name: string, migrate: boolean): Promise<TestDatabase> {
+async function createPgliteDatabase(
+  name: string,
+  migrate: boolean,
+  observer: DbObserver | undefined,
+): Promise<TestDatabase> {
   const state = migrate ? 'migrated' : 'empty';
   const load = async () =>
     PGlite.create({ loadDataDir: await pgliteSnapshot(state), ...pgliteOptions });
@@ -170,7 +182,7 @@ async function createPgliteDatabase(name: string, migrate: boolean): Promise<Tes
     await rm(SNAPSHOT_DIR, { recursive: true, force: true });
     pglite = await load();
   }
-  const { db, close } = openPglite(pglite);
+  const { db, close } = openPglite(pglite, observer);
   return { db, kind: 'pglite', name, url: undefined, destroy: close };
 }
 
@@ -239,6 +251,7 @@ async function createPostgresDatabase(
   let dropping: Promise<void> | undefined;
   const { db, close } = openPostgres(url, {
     poolMax: options.poolMax ?? 4,
+    ...(options.observer && { observer: options.observer }),
     // `pg`'s pool.end() resolves before its sockets are closed, so the forced DROP below may
     // still terminate one of them: expected then, worth reporting before.
     onError: (error) => {

@@ -18,8 +18,10 @@ import {
   createRedisQuotas,
   type ExecutionQuotas,
   type QuotaLimits,
+  reportingRefusals,
 } from './rate-limits.js';
 import { createMemoryCache, createRedisCache, type SharedCache } from './shared-cache.js';
+import { createTelemetry, type Telemetry } from './telemetry.js';
 
 const TOOL_LIST_TTL_MS = 5 * 60_000;
 /** Users already provisioned, so provisioning costs one insert per user, not per request. */
@@ -70,6 +72,8 @@ export interface AppDeps {
   pingRedis: (() => Promise<void>) | undefined;
   /** Sends the outbox's webhook deliveries; absent when this instance does not (`WEBHOOK_DELIVERY`). */
   deliveries: DeliveryWorker | undefined;
+  /** Metrics and traces of this app (either may be off). */
+  telemetry: Telemetry;
 }
 
 export interface DepsParts {
@@ -79,6 +83,11 @@ export interface DepsParts {
   redis?: Redis | undefined;
   now?: () => Date;
   logger: Logger;
+  /**
+   * Built before the database and the gateway when they are opened for this app, so they report
+   * to it (`createTelemetry`); otherwise one is built here and sees neither's internals.
+   */
+  telemetry?: Telemetry | undefined;
 }
 
 export interface Platform {
@@ -92,6 +101,8 @@ export interface Platform {
 /** The one place every cache, limiter, batcher and compiled validator of the app is built. */
 export function createDeps(config: Config, parts: DepsParts): Platform {
   const { db, redis, logger } = parts;
+  const telemetry = parts.telemetry ?? createTelemetry(config);
+  const { metrics } = telemetry;
   const limits: QuotaLimits = {
     userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
     orgPerMinute: config.RATE_LIMIT_ORG_PER_MINUTE,
@@ -119,17 +130,19 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
         pollMs: config.WEBHOOK_POLL_MS,
         retryScale: config.WEBHOOK_RETRY_SCALE,
         logger,
+        ...(metrics && { onAttempt: (outcome) => metrics.delivery(outcome) }),
       })
     : undefined;
   const reconciles = new ReconcileState();
+  const quotas = redis
+    ? createRedisQuotas(redis, limits, `${config.REDIS_KEY_PREFIX}rl`)
+    : createMemoryQuotas(limits);
   const deps: AppDeps = {
     config,
     db,
     gateway: parts.gateway,
     tokens: createTokenService(config),
-    quotas: redis
-      ? createRedisQuotas(redis, limits, `${config.REDIS_KEY_PREFIX}rl`)
-      : createMemoryQuotas(limits),
+    quotas: metrics ? reportingRefusals(quotas, (kind) => metrics.rateLimited(kind)) : quotas,
     toolLists,
     toolkitNames,
     argumentValidators,
@@ -150,8 +163,12 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
         }
       : undefined,
     deliveries,
+    telemetry,
   };
   announceDenials(deps);
+  if (telemetry.metrics || telemetry.tracing) {
+    deps.audit.onSettled((attempt) => telemetry.execution(attempt));
+  }
   return {
     deps,
     start() {
@@ -163,6 +180,7 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
       argumentValidators.clear();
       reconciles.clear();
       deps.tokens.clear();
+      await telemetry.close();
     },
   };
 }

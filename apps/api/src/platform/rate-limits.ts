@@ -47,6 +47,20 @@ function quotasFrom(limiters: Record<QuotaKind, RateLimiterAbstract>): Execution
   };
 }
 
+/** `quotas`, telling `onRefusal` of each execution a quota refused (metrics count them). */
+export function reportingRefusals(
+  quotas: ExecutionQuotas,
+  onRefusal: (kind: QuotaKind) => void,
+): ExecutionQuotas {
+  return {
+    async take(kind, id) {
+      const decision = await quotas.take(kind, id);
+      if (!decision.allowed) onRefusal(kind);
+      return decision;
+    },
+  };
+}
+
 /** Per-process counters: one instance, or a Redis outage's fallback. */
 export function createMemoryQuotas(limits: QuotaLimits): ExecutionQuotas {
   return quotasFrom({

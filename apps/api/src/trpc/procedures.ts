@@ -34,21 +34,33 @@ function asTrpcError(cause: unknown): TRPCError | undefined {
  * rather than caught.
  */
 function procedureWith<Added extends object>(prepare: (ctx: Context) => Promise<Added>) {
-  return baseProcedure.use(({ ctx, next }) =>
-    ctx.deps.inFlight.track(async () => {
-      let added: Added;
-      try {
-        added = await prepare(ctx);
-      } catch (error) {
-        throw asTrpcError(error) ?? error;
-      }
-      const result = await next({ ctx: added });
-      if (result.ok) return result;
-      const mapped = asTrpcError(result.error.cause);
-      if (mapped) throw mapped;
-      return result;
-    }),
+  return baseProcedure.use(({ ctx, next, path }) =>
+    ctx.deps.telemetry.procedure(
+      path,
+      () =>
+        ctx.deps.inFlight.track(async () => {
+          let added: Added;
+          try {
+            added = await prepare(ctx);
+          } catch (error) {
+            throw asTrpcError(error) ?? error;
+          }
+          const result = await next({ ctx: added });
+          if (result.ok) return result;
+          const mapped = asTrpcError(result.error.cause);
+          if (mapped) throw mapped;
+          return result;
+        }),
+      codeOf,
+    ),
   );
+}
+
+/** The tRPC code a call ended with (what metrics and traces record): a thrown error's, or OK. */
+function codeOf(outcome: { ok: boolean; error?: TRPCError } | Error): string {
+  if (outcome instanceof TRPCError) return outcome.code;
+  if (outcome instanceof Error) return 'INTERNAL_SERVER_ERROR';
+  return outcome.ok ? 'OK' : (outcome.error?.code ?? 'INTERNAL_SERVER_ERROR');
 }
 
 export const publicProcedure = procedureWith(async () => ({})).meta({ auth: 'public' });

@@ -128,6 +128,8 @@ export interface RequestLogEntry {
   durationMs: number | null;
   /** The fault applied to this request, if any. */
   faultId: string | null;
+  /** The W3C trace context the caller sent (`traceparent`), so tests can follow a trace here. */
+  traceparent: string | null;
 }
 
 export interface FaultSpec {

@@ -125,6 +125,7 @@ export async function authorizeConnection(
       now,
     );
   });
+  deps.telemetry.metrics?.connectionRequest('started');
   return { requestId, redirectUrl: link.redirectUrl, expiresAt: expiresAt.toISOString() };
 }
 
@@ -172,8 +173,8 @@ export async function settleRequest(
     !(await labelTaken(deps.db, request.composioUserId, request.toolkit, request.label))
       ? request.label
       : null;
-  await deps.db.transaction().execute(async (trx) => {
-    if (!(await finishRequest(trx, request.id, 'ACTIVE', null, now))) return;
+  const activated = await deps.db.transaction().execute(async (trx) => {
+    if (!(await finishRequest(trx, request.id, 'ACTIVE', null, now))) return false;
     const actor = { kind: 'user' as const, id: request.requestedBy };
     if (request.reconnectOf) {
       await updateAccount(
@@ -195,7 +196,7 @@ export async function settleRequest(
           now,
         );
       }
-      return;
+      return true;
     }
     await insertAccount(trx, {
       id: info.id,
@@ -222,7 +223,9 @@ export async function settleRequest(
         now,
       );
     }
+    return true;
   });
+  if (activated) deps.telemetry.metrics?.connectionRequest('active');
   return { ...request, status: 'ACTIVE', statusReason: null, completedAt: now };
 }
 
@@ -305,6 +308,7 @@ export async function reconnectConnection(
       now,
     );
   });
+  deps.telemetry.metrics?.connectionRequest('started');
   // Without a redirect Composio re-authorized on its own; the callback URL settles the request.
   const redirectUrl = refreshed.redirectUrl ?? composioCallbackUrl(publicUrl, requestId);
   return { requestId, redirectUrl, expiresAt: expiresAt.toISOString() };
@@ -374,7 +378,7 @@ async function finishWithEvent(
   actor: EventActor,
 ): Promise<boolean> {
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  const finished = await deps.db.transaction().execute(async (trx) => {
     if (!(await finishRequest(trx, request.id, status, reason, now))) return false;
     await recordEvent(
       trx,
@@ -388,4 +392,7 @@ async function finishWithEvent(
     );
     return true;
   });
+  if (finished)
+    deps.telemetry.metrics?.connectionRequest(status === 'EXPIRED' ? 'expired' : 'failed');
+  return finished;
 }

@@ -12,8 +12,11 @@ describe('loadConfig', () => {
       AUTH_MODE: 'jwt',
       CONNECTION_REQUEST_TTL_SECONDS: 600,
       RECONCILE_INTERVAL_SECONDS: 30,
+      AUTH_MAX_TOKEN_AGE_SECONDS: 86_400,
+      AUDIT_RETENTION_INTERVAL_SECONDS: 3_600,
     });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.AUDIT_RETENTION_DAYS).toBeUndefined();
   });
 
   it.each([
@@ -25,6 +28,10 @@ describe('loadConfig', () => {
     [{ WEB_ORIGIN: 'not a url' }, 'WEB_ORIGIN'],
     [{ RATE_LIMIT_USER_PER_MINUTE: '0' }, 'RATE_LIMIT_USER_PER_MINUTE'],
     [{ RECONCILE_INTERVAL_SECONDS: '0.5' }, 'RECONCILE_INTERVAL_SECONDS'],
+    [{ AUTH_MAX_TOKEN_AGE_SECONDS: '-1' }, 'AUTH_MAX_TOKEN_AGE_SECONDS'],
+    [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS'],
+    [{ AUDIT_RETENTION_DAYS: 'ninety' }, 'AUDIT_RETENTION_DAYS'],
+    [{ AUDIT_RETENTION_INTERVAL_SECONDS: '0' }, 'AUDIT_RETENTION_INTERVAL_SECONDS'],
   ])('a bad value stops start-up naming the variable: %j', (env, name) => {
     expect(() => loadConfig({ ...valid, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...valid, ...env })).toThrow(new RegExp(`^\\s*${name}:`, 'm'));

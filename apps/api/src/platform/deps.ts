@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { createTokenService, type TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { AuditWriter } from '../modules/audit/audit-writer.js';
+import { AuditRetention } from '../modules/audit/retention.js';
 import { CallerReads } from '../modules/callers/caller-reads.js';
 import { ReconcileState } from '../modules/connections/reconcile.service.js';
 import { announceDenials } from '../modules/events/execution-events.js';
@@ -70,6 +71,8 @@ export interface AppDeps {
   pingRedis: (() => Promise<void>) | undefined;
   /** Sends the outbox's webhook deliveries; absent when this instance does not (`WEBHOOK_DELIVERY`). */
   deliveries: DeliveryWorker | undefined;
+  /** Deletes audit rows past `AUDIT_RETENTION_DAYS`; absent when they are kept forever. */
+  retention: AuditRetention | undefined;
 }
 
 export interface DepsParts {
@@ -83,7 +86,7 @@ export interface DepsParts {
 
 export interface Platform {
   deps: AppDeps;
-  /** Starts the background work (webhook deliveries). */
+  /** Starts the background work (webhook deliveries, audit retention). */
   start(): void;
   /** Stops the background work and drops what the caches hold; the connections are closed by their owner. */
   close(): Promise<void>;
@@ -121,6 +124,16 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
         logger,
       })
     : undefined;
+  const retention =
+    config.AUDIT_RETENTION_DAYS === undefined
+      ? undefined
+      : new AuditRetention({
+          db,
+          days: config.AUDIT_RETENTION_DAYS,
+          intervalMs: config.AUDIT_RETENTION_INTERVAL_SECONDS * 1000,
+          now,
+          logger,
+        });
   const reconciles = new ReconcileState();
   const deps: AppDeps = {
     config,
@@ -150,15 +163,18 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
         }
       : undefined,
     deliveries,
+    retention,
   };
   announceDenials(deps);
   return {
     deps,
     start() {
       deliveries?.start();
+      retention?.start();
     },
     async close() {
       await deliveries?.stop();
+      await retention?.stop();
       knownUsers.clear();
       argumentValidators.clear();
       reconciles.clear();

@@ -1,0 +1,154 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { databaseKindsUnderTest } from '@switchboard/db/testing';
+import { parse as csvParser } from 'csv-parse';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './harness.js';
+
+const ROWS = 100_000;
+const RANGE = { from: '2026-01-01T00:00:00Z', to: '2026-01-03T00:00:00Z' };
+const MiB = 2 ** 20;
+
+/** The process's resident memory, sampled while `work` runs: before, highest, after. */
+async function measuringRss<T>(work: () => Promise<T>) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, before, peak, after: process.memoryUsage.rss() };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/**
+ * 100,000 rows of an organization's log downloaded over `GET /audit/export` in both formats. The
+ * file is read as it arrives (a line or a record at a time, never whole), so the resident memory
+ * of this process — the API and its client both — shows whether the server held the file.
+ */
+describe.each(databaseKindsUnderTest())('exporting 100,000 audit rows on %s', (kind) => {
+  let h: Harness;
+  let expected: number;
+
+  beforeAll(async () => {
+    h = await startHarness(kind);
+    // One row a second from New Year's midnight (about 28 hours), plus rows either side of the
+    // range and another organization's inside it: none of those may be in the file.
+    await sql`insert into tool_executions (actor_user_id, scope_kind, scope_org_id,
+        composio_user_id, toolkit, tool, connected_account_id, decision, deny_reason, outcome,
+        error_code, duration_ms, started_at, channel)
+      select case when i % 3 = 0 then 'bob' else 'alice' end, 'org', 'acme', 'org_acme',
+        'slack', 'SLACK_SEND_MESSAGE', 'ca_' || (i % 7),
+        case when i % 10 = 0 then 'denied' else 'allowed' end,
+        case when i % 10 = 0 then 'ROLE_REQUIRED' end,
+        case when i % 10 = 0 then 'denied' else 'success' end,
+        null, i % 500, timestamptz '2026-01-01T00:00:00Z' + (i - 1) * interval '1 second',
+        case when i % 4 = 0 then 'mcp' else 'trpc' end
+      from generate_series(1, ${ROWS}::integer) as i`.execute(h.db);
+    await h.as('gina').orgs.create.mutate({ name: 'Globex', id: 'globex' });
+    await sql`insert into tool_executions (actor_user_id, scope_kind, scope_org_id,
+        composio_user_id, toolkit, tool, decision, outcome, duration_ms, started_at)
+      select 'alice', 'org', 'acme', 'org_acme', 'slack', 'SLACK_SEND_MESSAGE', 'allowed',
+        'success', 1, t
+      from unnest(array[timestamptz '2025-12-31T23:59:59.999Z', timestamptz '2026-01-03T00:00:00Z']) as t
+      union all
+      select 'gina', 'org', 'globex', 'org_globex', 'slack', 'SLACK_SEND_MESSAGE', 'allowed',
+        'success', 1, timestamptz '2026-01-01T12:00:00Z'`.execute(h.db);
+    const counted = await sql<{ n: string }>`select count(*)::text as n from tool_executions
+      where scope_org_id = 'acme' and started_at >= ${RANGE.from}::timestamptz
+        and started_at < ${RANGE.to}::timestamptz`.execute(h.db);
+    expected = Number(counted.rows[0]?.n);
+    // A small export first, so what every request loads once is in memory before measuring.
+    const token = await h.token('alice');
+    for (const format of ['jsonl', 'csv']) {
+      const warm = await fetch(
+        `${h.url}/audit/export?${new URLSearchParams({ orgId: 'acme', format, from: RANGE.from, to: '2026-01-01T01:00:00Z' })}`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      await warm.text();
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function download(format: 'jsonl' | 'csv') {
+    const response = await fetch(
+      `${h.url}/audit/export?${new URLSearchParams({ orgId: 'acme', format, ...RANGE })}`,
+      { headers: { authorization: `Bearer ${await h.token('alice')}` } },
+    );
+    expect(response.status).toBe(200);
+    if (!response.body) throw new Error('no body');
+    return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  }
+
+  it('as JSON Lines: every row of the range once, each line valid JSON, memory flat', async () => {
+    expect(expected).toBe(ROWS);
+    const measured = await measuringRss(async () => {
+      const ids = new Set<string>();
+      let lines = 0;
+      let bytes = 0;
+      let previous = '';
+      const body = await download('jsonl');
+      body.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      for await (const line of createInterface({ input: body, crlfDelay: Number.POSITIVE_INFINITY })) {
+        if (line === '') continue;
+        const row = JSON.parse(line) as { id: string; startedAt: string; scope: { id: string } };
+        lines += 1;
+        ids.add(row.id);
+        expect(row.scope.id).toBe('acme');
+        expect(row.startedAt >= previous).toBe(true);
+        previous = row.startedAt;
+      }
+      return { lines, unique: ids.size, bytes };
+    });
+    const { lines, unique, bytes } = measured.result;
+    console.info(
+      `audit export (${kind}, jsonl): ${lines} rows, ${(bytes / MiB).toFixed(1)} MiB; RSS ` +
+        `${(measured.before / MiB).toFixed(0)} MiB before, ${(measured.peak / MiB).toFixed(0)} MiB peak, ` +
+        `${(measured.after / MiB).toFixed(0)} MiB after`,
+    );
+    expect(lines).toBe(expected);
+    expect(unique).toBe(expected);
+    // The file is about 30 MiB; holding it, or the rows it is made of, would add more than that.
+    expect(bytes).toBeGreaterThan(25 * MiB);
+    expect(measured.peak - measured.before).toBeLessThan(Math.min(bytes, 64 * MiB) * 0.75);
+  }, 180_000);
+
+  it('as CSV: a header and one record per row, parsed by a CSV parser, memory flat', async () => {
+    const measured = await measuringRss(async () => {
+      let records = 0;
+      let bytes = 0;
+      let columns: string[] = [];
+      const body = await download('csv');
+      body.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      const parser = body.pipe(csvParser({ columns: (header: string[]) => (columns = header) }));
+      for await (const record of parser as AsyncIterable<Record<string, string>>) {
+        records += 1;
+        if (record.scopeId !== 'acme') throw new Error(`another scope's row: ${record.scopeId}`);
+      }
+      return { records, bytes, columns };
+    });
+    const { records, bytes, columns } = measured.result;
+    console.info(
+      `audit export (${kind}, csv): ${records} rows, ${(bytes / MiB).toFixed(1)} MiB; RSS ` +
+        `${(measured.before / MiB).toFixed(0)} MiB before, ${(measured.peak / MiB).toFixed(0)} MiB peak, ` +
+        `${(measured.after / MiB).toFixed(0)} MiB after`,
+    );
+    expect(columns.slice(0, 3)).toStrictEqual(['id', 'executionId', 'startedAt']);
+    expect(records).toBe(expected);
+    expect(measured.peak - measured.before).toBeLessThan(Math.min(bytes, 64 * MiB) * 0.75);
+  }, 180_000);
+});

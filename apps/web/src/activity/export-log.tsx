@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { ErrorNotice } from '../components/states.tsx';
 import { useSession } from '../session/session.tsx';
+import { type ExportFormat, exportFileName, exportQuery } from '../lib/export-query.ts';
 import type { RunsFilter } from './runs-table.tsx';
 
 /** Where the API serves downloads, on the page's own origin as `/trpc` is. */
@@ -9,29 +10,7 @@ export const EXPORT_PATH = '/audit/export';
 const FORMATS = [
   { value: 'csv', label: 'CSV (spreadsheets)' },
   { value: 'jsonl', label: 'JSON Lines' },
-] as const;
-type Format = (typeof FORMATS)[number]['value'];
-
-/** The query of a download: the filters shown, with an open range made explicit. */
-export function exportQuery(filter: RunsFilter, format: Format, now: Date): URLSearchParams {
-  const query = new URLSearchParams({
-    format,
-    from: filter.from ?? new Date(0).toISOString(),
-    // A minute ahead, so a run that started a moment ago is in the file.
-    to: filter.to ?? new Date(now.getTime() + 60_000).toISOString(),
-  });
-  for (const key of ['orgId', 'toolkit', 'outcome', 'actor'] as const) {
-    const value = filter[key];
-    if (value) query.set(key, value);
-  }
-  return query;
-}
-
-/** The file name the API gave (`Content-Disposition`), or a plain one. */
-function fileNameOf(response: Response, format: Format): string {
-  const disposition = response.headers.get('content-disposition') ?? '';
-  return /filename="([^"]+)"/.exec(disposition)?.[1] ?? `switchboard-audit.${format}`;
-}
+] as const satisfies ReadonlyArray<{ value: ExportFormat; label: string }>;
 
 /** A failed download as the console's error notice reads failures (the API's reason). */
 async function failureOf(response: Response): Promise<Error> {
@@ -63,7 +42,7 @@ export function ExportLog({
 }) {
   const { token } = useSession();
   const formatId = useId();
-  const [format, setFormat] = useState<Format>('csv');
+  const [format, setFormat] = useState<ExportFormat>('csv');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -77,7 +56,7 @@ export function ExportLog({
         headers: token ? { authorization: `Bearer ${token}` } : {},
       });
       if (!response.ok) throw await failureOf(response);
-      const name = fileNameOf(response, format);
+      const name = exportFileName(response.headers.get('content-disposition'), format);
       const url = URL.createObjectURL(await response.blob());
       const link = document.createElement('a');
       link.href = url;
@@ -102,7 +81,7 @@ export function ExportLog({
         <select
           id={formatId}
           value={format}
-          onChange={(event) => setFormat(event.target.value as Format)}
+          onChange={(event) => setFormat(event.target.value as ExportFormat)}
         >
           {FORMATS.map((f) => (
             <option key={f.value} value={f.value}>

@@ -73,11 +73,11 @@ export function csvHeader(): string {
 }
 
 function csvRow(row: ExportedAttempt): string {
-  const view = exportedView(row);
+  const { scope, ...fields } = exportedView(row);
   const cells: Record<CsvColumn, string | number | null> = {
-    ...view,
-    scopeKind: view.scope.kind,
-    scopeId: view.scope.id,
+    ...fields,
+    scopeKind: scope.kind,
+    scopeId: scope.id,
   };
   return csvLine(CSV_COLUMNS.map((column) => cells[column]));
 }

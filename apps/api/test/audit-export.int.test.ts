@@ -265,9 +265,9 @@ describe.each(databaseKindsUnderTest())('audit export on %s', (kind) => {
     const lines = jsonLines(
       await (await download('alice', { orgId: 'acme', format: 'jsonl', ...range })).text(),
     );
-    expect(Object.fromEntries(lines.map((line) => [line.actorUserId, line.actorName]))).toStrictEqual(
-      names,
-    );
+    expect(
+      Object.fromEntries(lines.map((line) => [line.actorUserId, line.actorName])),
+    ).toStrictEqual(names);
   });
 
   it('refuses as audit.list does: no token 401, a member 403, an outsider 404, each with its reason', async () => {

@@ -1,7 +1,7 @@
+import type { Database } from '@switchboard/db';
 import { databaseKindsUnderTest } from '@switchboard/db/testing';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Database } from '@switchboard/db';
 import { type Harness, startHarness } from './harness.js';
 
 const DAY_MS = 86_400_000;

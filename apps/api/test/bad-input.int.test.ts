@@ -162,7 +162,7 @@ describe.each(databaseKindsUnderTest())(
     it('a token older than AUTH_MAX_TOKEN_AGE_SECONDS is refused, whatever its expiry says', async () => {
       const now = Math.floor(Date.now() / 1000);
       const decadesAway = now + 30 * 365 * 86_400;
-      const tooOld = await expectNothingWritten(() =>
+      const tooOld = await expectNothingWritten(async () =>
         failure(
           withToken(
             // 24 hours and a minute old, past the 30 s of tolerated skew.
@@ -173,7 +173,7 @@ describe.each(databaseKindsUnderTest())(
       expect(tooOld).toMatchObject({ code: 'UNAUTHORIZED', reason: 'TOKEN_EXPIRED' });
       expect(tooOld.message).toContain('AUTH_MAX_TOKEN_AGE_SECONDS');
 
-      const noIat = await expectNothingWritten(() =>
+      const noIat = await expectNothingWritten(async () =>
         failure(
           withToken(await mint({ sub: 'mallory', iat: null, exp: decadesAway })).me.get.query(),
         ),
@@ -181,7 +181,7 @@ describe.each(databaseKindsUnderTest())(
       expect(noIat).toMatchObject({ code: 'UNAUTHORIZED', reason: 'INVALID_TOKEN' });
       expect(noIat.message).toContain('"iat"');
 
-      const fromTheFuture = await expectNothingWritten(() =>
+      const fromTheFuture = await expectNothingWritten(async () =>
         failure(withToken(await mint({ sub: 'mallory', iat: now + 3_600 })).me.get.query()),
       );
       expect(fromTheFuture).toMatchObject({ code: 'UNAUTHORIZED', reason: 'INVALID_TOKEN' });

@@ -55,7 +55,8 @@ describe('token service', () => {
   it('with AUTH_MAX_TOKEN_AGE_SECONDS=0 only exp counts', async () => {
     let clock = Date.now();
     const tokens = createTokenService(testConfig({ AUTH_MAX_TOKEN_AGE_SECONDS: '0' }), () => clock);
-    const token = (await tokens.sign?.(parseUserId('alice'), { expiresInSeconds: 3 * 86_400 })) ?? '';
+    const token =
+      (await tokens.sign?.(parseUserId('alice'), { expiresInSeconds: 3 * 86_400 })) ?? '';
     clock += 2 * 86_400_000;
     expect(await tokens.verify(token)).toBe('alice');
   });

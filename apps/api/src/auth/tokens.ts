@@ -31,8 +31,8 @@ function tokenError(error: unknown, maxAgeSeconds: number | undefined): AppError
   if (error instanceof joseErrors.JWTExpired) {
     const message =
       error.claim === 'iat'
-      ? `The bearer token was issued more than ${maxAgeSeconds} seconds ago (AUTH_MAX_TOKEN_AGE_SECONDS); sign in again`
-      : 'The bearer token has expired';
+        ? `The bearer token was issued more than ${maxAgeSeconds} seconds ago (AUTH_MAX_TOKEN_AGE_SECONDS); sign in again`
+        : 'The bearer token has expired';
     return new AppError('TOKEN_EXPIRED', message, { cause: error });
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'iat') {

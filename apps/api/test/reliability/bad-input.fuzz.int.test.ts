@@ -137,7 +137,16 @@ describe('generated bad input against every procedure (PGlite)', () => {
   );
 
   it('GET /audit/export answers garbage query strings with a 4xx and a reason, and writes nothing', async () => {
-    const exportKeys = fc.constantFrom('orgId', 'from', 'to', 'format', 'toolkit', 'outcome', 'actor', ...KEYS);
+    const exportKeys = fc.constantFrom(
+      'orgId',
+      'from',
+      'to',
+      'format',
+      'toolkit',
+      'outcome',
+      'actor',
+      ...KEYS,
+    );
     const validish = fc.record({
       orgId: fc.constantFrom('acme', 'globex', 'default'),
       from: fc.constantFrom('2020-01-01T00:00:00Z', '2030-01-01T00:00:00+02:00'),

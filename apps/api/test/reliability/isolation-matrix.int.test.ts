@@ -345,7 +345,11 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
       .requestId;
 
     // Executions in the other scopes, so their audit rows (naming their accounts) exist to leak.
-    await gina.tools.execute.mutate({ tool: 'SLACK_LIST_CHANNELS', orgId: 'globex', arguments: {} });
+    await gina.tools.execute.mutate({
+      tool: 'SLACK_LIST_CHANNELS',
+      orgId: 'globex',
+      arguments: {},
+    });
     await victor.tools.execute.mutate({ tool: 'GITHUB_LIST_REPOS', arguments: {} });
     await alice.tools.execute.mutate({ tool: 'SLACK_LIST_CHANNELS', orgId: 'acme', arguments: {} });
 

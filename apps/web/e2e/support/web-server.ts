@@ -31,7 +31,9 @@ export async function startWebServer(dist: string): Promise<WebServer> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const toApi =
-      url.pathname === '/trpc' || url.pathname.startsWith('/trpc/') || url.pathname === '/audit/export';
+      url.pathname === '/trpc' ||
+      url.pathname.startsWith('/trpc/') ||
+      url.pathname === '/audit/export';
     if (toApi) {
       if (!api) {
         res.writeHead(503).end('API not started');

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { ErrorNotice } from '../components/states.tsx';
-import { useSession } from '../session/session.tsx';
 import { type ExportFormat, exportFileName, exportQuery } from '../lib/export-query.ts';
+import { useSession } from '../session/session.tsx';
 import type { RunsFilter } from './runs-table.tsx';
 
 /** Where the API serves downloads, on the page's own origin as `/trpc` is. */
@@ -76,7 +76,7 @@ export function ExportLog({
 
   return (
     <section className="export-log" aria-label="Export">
-      <div className="field">
+      <div className="field export-format">
         <label htmlFor={formatId}>Export as</label>
         <select
           id={formatId}
@@ -98,7 +98,7 @@ export function ExportLog({
       >
         {busy ? 'Exporting…' : 'Export'}
       </button>
-      <p className="muted small" role="status">
+      <p className="muted small export-note" role="status">
         {saved
           ? `Saved ${saved}.`
           : 'Every run the filters above select, oldest first, in one file.'}

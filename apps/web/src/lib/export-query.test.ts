@@ -35,7 +35,7 @@ describe('the export download', () => {
     expect(filtered.toString()).toContain('from=2026-12-01T00%3A00%3A00%2B01%3A00');
   });
 
-  it("names the file as the API does, or plainly when it did not say", () => {
+  it('names the file as the API does, or plainly when it did not say', () => {
     expect(exportFileName('attachment; filename="switchboard-audit-acme.csv"', 'csv')).toBe(
       'switchboard-audit-acme.csv',
     );

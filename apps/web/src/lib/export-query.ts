@@ -15,7 +15,11 @@ export type ExportFormat = 'csv' | 'jsonl';
  * so an open start is the epoch and an open end a minute from now (a run that started a moment
  * ago is in the file).
  */
-export function exportQuery(filter: ExportFilter, format: ExportFormat, now: Date): URLSearchParams {
+export function exportQuery(
+  filter: ExportFilter,
+  format: ExportFormat,
+  now: Date,
+): URLSearchParams {
   const query = new URLSearchParams({
     format,
     from: filter.from ?? new Date(0).toISOString(),

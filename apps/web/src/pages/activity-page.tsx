@@ -22,7 +22,8 @@ type Tab = (typeof TABS)[number]['id'];
 /**
  * The audit log, newest first, a page at a time: an org's (admins) or your own. Tool runs,
  * filtered by toolkit, outcome, member and days, each openable in full, and exported as a file
- * with the same filters; and the changes Switchboard refused. Every filter is in the query string, so a filtered view can be linked.
+ * with the same filters; and the changes Switchboard refused. Every filter is in the query
+ * string, so a filtered view can be linked.
  */
 export function ActivityPage() {
   const trpc = useTRPC();

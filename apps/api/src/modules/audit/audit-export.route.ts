@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { actingWith, parseQuery, signedInCaller } from '../../http/route-guard.js';
 import type { AppDeps } from '../../platform/deps.js';
-import { exportContentType, exportFileName, exportText } from './audit-export.service.js';
 import { auditExportQuery } from './audit.schema.js';
+import { exportContentType, exportFileName, exportText } from './audit-export.service.js';
 
 /** The rest of a generator whose first value was already taken. */
 async function* rest(first: string | undefined, text: AsyncGenerator<string>) {

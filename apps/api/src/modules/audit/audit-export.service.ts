@@ -1,8 +1,8 @@
 import type { Acting } from '../../access/acting.js';
 import type { AppDeps } from '../../platform/deps.js';
-import { type ExportedAttempt, type ExportPageQuery, exportPage } from './audit-export.repo.js';
-import { logOf } from './audit.service.js';
 import type { AuditExportInput, AuditExportQuery, ExportFormat } from './audit.schema.js';
+import { logOf } from './audit.service.js';
+import { type ExportedAttempt, type ExportPageQuery, exportPage } from './audit-export.repo.js';
 import { csvHeader, EXPORT_CONTENT_TYPES, renderRows } from './export-format.js';
 
 /** Rows read per statement by a download: enough to keep round trips few, little to hold. */

@@ -129,10 +129,7 @@ const FROM_BEFORE_TO = { path: ['to'], message: 'must be later than from' };
 export const auditExportInput = z
   .object({
     ...exportFilter,
-    cursor: z
-      .string()
-      .regex(EXPORT_CURSOR, 'is not a cursor from audit.export')
-      .optional(),
+    cursor: z.string().regex(EXPORT_CURSOR, 'is not a cursor from audit.export').optional(),
     /** Rows in this chunk at most. */
     limit: z.number().int().min(1).max(5_000).default(1_000),
   })
@@ -142,7 +139,10 @@ export const auditExportInput = z
 export type AuditExportInput = z.output<typeof auditExportInput>;
 
 /** `GET /audit/export`'s query string: the same filter, every value a string. */
-export const auditExportQuery = z.object(exportFilter).strict().refine(fromBeforeTo, FROM_BEFORE_TO);
+export const auditExportQuery = z
+  .object(exportFilter)
+  .strict()
+  .refine(fromBeforeTo, FROM_BEFORE_TO);
 
 export type AuditExportQuery = z.output<typeof auditExportQuery>;
 

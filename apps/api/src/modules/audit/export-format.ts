@@ -1,6 +1,6 @@
 import { publicScope } from '../scope-columns.js';
-import type { ExportedAttempt } from './audit-export.repo.js';
 import type { ExportFormat } from './audit.schema.js';
+import type { ExportedAttempt } from './audit-export.repo.js';
 
 /** How each format travels over HTTP. */
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {

@@ -9,10 +9,18 @@ import { type Harness, startHarness } from './harness.js';
 const ROWS = 100_000;
 const RANGE = { from: '2026-01-01T00:00:00Z', to: '2026-01-03T00:00:00Z' };
 const MiB = 2 ** 20;
-/** Growth of resident memory during one download that still counts as flat. */
-const FLAT = 24 * MiB;
-/** Memory still live halfway through a download, beyond what was live before it. */
+/**
+ * Memory still live halfway through a download, beyond what was live before it: the measure
+ * that tells a streamed file from a loaded one (a page at a time keeps under 8 MiB; the whole
+ * range read at once keeps over 70 MiB of the JSON Lines file live).
+ */
 const LIVE = 16 * MiB;
+/**
+ * Growth of resident memory during one download. Quoted, and bounded only loosely: V8 grows its
+ * heap for garbage it has not collected yet (35 MiB of strings go through), so resident memory
+ * rises by tens of MiB even when little stays live.
+ */
+const RSS_BOUND = 128 * MiB;
 
 /** What the process holds live: a full collection first, then the heap and buffers in use. */
 function liveBytes(): number {
@@ -152,10 +160,10 @@ describe.each(databaseKindsUnderTest())('exporting 100,000 audit rows on %s', (k
     );
     expect(lines).toBe(expected);
     // The file is about 35 MiB: holding it, or the 100,000 rows it is made of, would keep more
-    // than that live halfway; a page at a time keeps a few MiB.
+    // than that live halfway.
     expect(bytes).toBeGreaterThan(30 * MiB);
     expect(measured.liveHalfway).toBeLessThan(LIVE);
-    expect(measured.peak - measured.before).toBeLessThan(FLAT);
+    expect(measured.peak - measured.before).toBeLessThan(RSS_BOUND);
   }, 180_000);
 
   it('as CSV: a header and one record per row, parsed by a CSV parser, memory flat', async () => {
@@ -186,6 +194,6 @@ describe.each(databaseKindsUnderTest())('exporting 100,000 audit rows on %s', (k
     expect(columns.slice(0, 3)).toStrictEqual(['id', 'executionId', 'startedAt']);
     expect(records).toBe(expected);
     expect(measured.liveHalfway).toBeLessThan(LIVE);
-    expect(measured.peak - measured.before).toBeLessThan(FLAT);
+    expect(measured.peak - measured.before).toBeLessThan(RSS_BOUND);
   }, 180_000);
 });

@@ -5,11 +5,14 @@ import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-// `pnpm dev` runs the API on :3000; the app always calls a relative `/trpc`, so the browser sees
-// one origin and the API's CORS rule never comes into play.
+// `pnpm dev` runs the API on :3000; the app always calls a relative `/trpc` (and `/audit/export`
+// for downloads), so the browser sees one origin and the API's CORS rule never comes into play.
 // biome-ignore lint/style/noProcessEnv: the dev server's one setting, read where the server starts.
 const apiUrl = process.env.SWITCHBOARD_API_URL ?? 'http://127.0.0.1:3000';
-const proxy = { '/trpc': { target: apiUrl, changeOrigin: false } };
+const proxy = {
+  '/trpc': { target: apiUrl, changeOrigin: false },
+  '/audit/export': { target: apiUrl, changeOrigin: false },
+};
 
 /**
  * Writes `.vite/modules.json`: every module that made it into the bundle, relative to the repo.

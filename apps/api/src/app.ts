@@ -10,6 +10,7 @@ import { registerHealthRoutes } from './http/health.routes.js';
 import { registerMetricsRoute } from './http/metrics.route.js';
 import { registerMcpRoutes } from './mcp/mcp.routes.js';
 import { type AppRouter, appRouter } from './modules/app.router.js';
+import { registerAuditExportRoute } from './modules/audit/audit-export.route.js';
 import { registerCallbackRoute } from './modules/connections/callback.route.js';
 import { registerComposioWebhookRoute } from './modules/connections/composio-webhook.route.js';
 import type { AppDeps } from './platform/deps.js';
@@ -105,6 +106,7 @@ export async function buildApp(
   registerMetricsRoute(app, deps);
   registerCallbackRoute(app, deps);
   registerComposioWebhookRoute(app, deps);
+  registerAuditExportRoute(app, deps);
   registerMcpRoutes(app, deps, publicUrl);
   registerTrpcRoute(
     app,

@@ -12,8 +12,11 @@ describe('loadConfig', () => {
       AUTH_MODE: 'jwt',
       CONNECTION_REQUEST_TTL_SECONDS: 600,
       RECONCILE_INTERVAL_SECONDS: 30,
+      AUTH_MAX_TOKEN_AGE_SECONDS: 86_400,
+      AUDIT_RETENTION_INTERVAL_SECONDS: 3_600,
     });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.AUDIT_RETENTION_DAYS).toBeUndefined();
   });
 
   it('serves metrics and traces nothing unless told', () => {
@@ -36,6 +39,10 @@ describe('loadConfig', () => {
     [{ METRICS_ENABLED: 'yes' }, 'METRICS_ENABLED'],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    [{ AUTH_MAX_TOKEN_AGE_SECONDS: '-1' }, 'AUTH_MAX_TOKEN_AGE_SECONDS'],
+    [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS'],
+    [{ AUDIT_RETENTION_DAYS: 'ninety' }, 'AUDIT_RETENTION_DAYS'],
+    [{ AUDIT_RETENTION_INTERVAL_SECONDS: '0' }, 'AUDIT_RETENTION_INTERVAL_SECONDS'],
   ])('a bad value stops start-up naming the variable: %j', (env, name) => {
     expect(() => loadConfig({ ...valid, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...valid, ...env })).toThrow(new RegExp(`^\\s*${name}:`, 'm'));

@@ -37,6 +37,11 @@ export const configSchema = z
     AUTH_ISSUER: z.string().min(1).default('switchboard'),
     AUTH_AUDIENCE: z.string().min(1).default('switchboard-api'),
     AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    /**
+     * Oldest a token may be, counted from its `iat`, whatever its `exp` says; a token without
+     * `iat` is refused. `0` turns the check off.
+     */
+    AUTH_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(0).default(86_400),
     CONNECTION_REQUEST_TTL_SECONDS: positiveInt.default(600),
     /** How long a call held for approval (policies' `approvalTools`) waits for a decision. */
     APPROVAL_TTL_SECONDS: positiveInt.default(3600),
@@ -68,6 +73,10 @@ export const configSchema = z
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     /** The `service.name` of the spans. */
     OTEL_SERVICE_NAME: z.string().min(1).default('switchboard-api'),
+    /** Audit rows older than this many days are deleted; unset keeps them forever. */
+    AUDIT_RETENTION_DAYS: positiveInt.max(36_500).optional(),
+    /** How often each instance offers to run the retention job (one instance works at a time). */
+    AUDIT_RETENTION_INTERVAL_SECONDS: positiveInt.default(3_600),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

@@ -20,10 +20,11 @@ describe.each(databaseKindsUnderTest())(
     let secret: Uint8Array;
 
     const mint = (
-      claims: { sub?: string; exp?: number; iss?: string; aud?: string },
+      claims: { sub?: string; exp?: number; iss?: string; aud?: string; iat?: number | null },
       key = secret,
     ) => {
-      let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+      let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' });
+      if (claims.iat !== null) jwt = jwt.setIssuedAt(claims.iat);
       if (claims.sub !== undefined) jwt = jwt.setSubject(claims.sub);
       jwt = jwt
         .setIssuer(claims.iss ?? h.config.AUTH_ISSUER)
@@ -156,6 +157,95 @@ describe.each(databaseKindsUnderTest())(
         failure(h.as('bob').orgs.create.mutate({ name: 'Bad', id: 'default' })),
       );
       expect(refused).toMatchObject({ code: 'BAD_REQUEST', reason: 'INVALID_ORG_ID' });
+    });
+
+    it('a token older than AUTH_MAX_TOKEN_AGE_SECONDS is refused, whatever its expiry says', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const decadesAway = now + 30 * 365 * 86_400;
+      const tooOld = await expectNothingWritten(async () =>
+        failure(
+          withToken(
+            // 24 hours and a minute old, past the 30 s of tolerated skew.
+            await mint({ sub: 'mallory', iat: now - 86_460, exp: decadesAway }),
+          ).me.get.query(),
+        ),
+      );
+      expect(tooOld).toMatchObject({ code: 'UNAUTHORIZED', reason: 'TOKEN_EXPIRED' });
+      expect(tooOld.message).toContain('AUTH_MAX_TOKEN_AGE_SECONDS');
+
+      const noIat = await expectNothingWritten(async () =>
+        failure(
+          withToken(await mint({ sub: 'mallory', iat: null, exp: decadesAway })).me.get.query(),
+        ),
+      );
+      expect(noIat).toMatchObject({ code: 'UNAUTHORIZED', reason: 'INVALID_TOKEN' });
+      expect(noIat.message).toContain('"iat"');
+
+      const fromTheFuture = await expectNothingWritten(async () =>
+        failure(withToken(await mint({ sub: 'mallory', iat: now + 3_600 })).me.get.query()),
+      );
+      expect(fromTheFuture).toMatchObject({ code: 'UNAUTHORIZED', reason: 'INVALID_TOKEN' });
+
+      // Within its age a token is good, and the same refusal reaches the plain routes.
+      const young = await mint({ sub: 'bob', iat: now - 3_600, exp: decadesAway });
+      expect((await withToken(young).me.get.query()).user.id).toBe('bob');
+      const download = await fetch(
+        `${h.url}/audit/export?format=csv&from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z`,
+        {
+          headers: {
+            authorization: `Bearer ${await mint({ sub: 'bob', iat: now - 86_460, exp: decadesAway })}`,
+          },
+        },
+      );
+      expect(download.status).toBe(401);
+      expect(((await download.json()) as { error: { reason: string } }).error.reason).toBe(
+        'TOKEN_EXPIRED',
+      );
+    });
+
+    it('user ids that differ only in case are two people, with two scopes', async () => {
+      const upper = h.as('Alice');
+      const me = await upper.me.get.query();
+      expect(me.user.id).toBe('Alice');
+      expect(me.orgs).toStrictEqual([]);
+      expect((await h.as('alice').me.get.query()).orgs.map((o) => o.id)).toContain('acme');
+      expect(await failure(upper.orgs.get.query({ orgId: 'acme' }))).toMatchObject({
+        reason: 'NOT_FOUND',
+      });
+      expect(await upper.connections.list.query()).toStrictEqual([]);
+      expect(
+        (await h.as('Bob').connections.list.query()).map((c) => c.upstreamIdentity),
+      ).toStrictEqual([]);
+      expect(
+        (await h.as('bob').connections.list.query()).map((c) => c.upstreamIdentity),
+      ).toStrictEqual(['bob-gh@example.test']);
+    });
+
+    it.each([
+      'blob:http://127.0.0.1:5173/x',
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'ftp://127.0.0.1:5173/x',
+      'ws://127.0.0.1:5173/x',
+    ])('callbackUrl %s is refused: only http(s) on the web origin', async (callbackUrl) => {
+      expect(h.config.WEB_ORIGIN).toBe('http://127.0.0.1:5173');
+      const bob = h.as('bob');
+      const authorize = await expectNothingWritten(() =>
+        failure(bob.connections.authorize.mutate({ toolkit: 'github', callbackUrl })),
+      );
+      expect(authorize).toMatchObject({ code: 'BAD_REQUEST', reason: 'INVALID_CALLBACK_URL' });
+      const [account] = await bob.connections.list.query();
+      if (!account) throw new Error('bob has a GitHub account');
+      const reconnect = await expectNothingWritten(() =>
+        failure(bob.connections.reconnect.mutate({ id: account.id, callbackUrl })),
+      );
+      expect(reconnect).toMatchObject({ code: 'BAD_REQUEST', reason: 'INVALID_CALLBACK_URL' });
+      // A page of the web app is still fine.
+      const pending = await bob.connections.authorize.mutate({
+        toolkit: 'github',
+        callbackUrl: 'http://127.0.0.1:5173/connections?from=test',
+      });
+      await bob.connections.cancel.mutate({ requestId: pending.requestId });
     });
 
     it('a callback URL off the web origin is refused (no open redirect)', async () => {

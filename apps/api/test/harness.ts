@@ -24,6 +24,8 @@ export type DatabaseKind = TestDatabase['kind'];
 export interface Harness {
   kind: DatabaseKind;
   db: Kysely<Database>;
+  /** The test database's URL on PostgreSQL (for a second instance on it); undefined on PGlite. */
+  databaseUrl: string | undefined;
   emulator: RunningEmulator;
   runtime: Runtime;
   app: FastifyInstance;
@@ -109,6 +111,7 @@ export async function startHarness(
   return {
     kind,
     db: database.db,
+    databaseUrl: created.url,
     emulator,
     runtime,
     app,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -241,6 +242,62 @@ describe('Activity: who did what, with which account, and what was refused', () 
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel('From', { exact: true }).fill(tomorrow);
     await page.getByText('No refused changes match these filters.').waitFor();
+    await context.close();
+  });
+
+  it('exports the runs the filters select as a CSV or JSON Lines file', async () => {
+    const { page, context } = await openWindow(browser);
+    screenshotOnFailure(page, 'activity-export');
+    await openAcmeActivity(page, stack.webUrl);
+    await page.locator('table.activity tbody tr').nth(2).waitFor();
+
+    /** Clicks Export and reads the file the browser was handed. */
+    const exported = async () => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export', exact: true }).click(),
+      ]);
+      const path = await download.path();
+      return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
+    };
+
+    const all = await exported();
+    expect(all.name).toMatch(/^switchboard-audit-acme-1970-01-01-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = all.text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'id,executionId,startedAt,actorUserId,actorName,scopeKind,scopeId,toolkit,tool,' +
+        'connectedAccountId,decision,denyReason,outcome,errorCode,durationMs,channel',
+    );
+    // Oldest first: bob from the console, bob's agent, then carol's refusal.
+    expect(lines.slice(1).map((line) => line.split(',').slice(3, 5))).toStrictEqual([
+      ['bob', 'Bob'],
+      ['bob', 'Bob'],
+      ['carol', 'Carol'],
+    ]);
+    expect(lines[2]).toContain(`,${acmeSlack},allowed,,success,`);
+    expect(lines[3]).toContain(',denied,ROLE_REQUIRED,denied,');
+    await page.getByText(`Saved ${all.name}.`).waitFor();
+
+    // The filters on the page are the export's: one member, as JSON Lines.
+    await page.getByLabel('Member', { exact: true }).selectOption('carol');
+    await page.waitForURL((url) => url.searchParams.get('actor') === 'carol');
+    await page.getByLabel('Export as').selectOption('jsonl');
+    const carols = await exported();
+    expect(carols.name).toMatch(/\.jsonl$/);
+    const rows = carols.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows.map((row) => [row.actorUserId, row.outcome, row.denyReason])).toStrictEqual([
+      ['carol', 'denied', 'ROLE_REQUIRED'],
+    ]);
+    await screenshot(page, 'activity-export');
+
+    // A range that ends before it starts cannot be exported.
+    await page.getByLabel('From', { exact: true }).fill('2026-02-02');
+    await page.getByLabel('To', { exact: true }).fill('2026-02-01');
+    await page.getByText('The last day is before the first.').waitFor();
+    expect(await page.getByRole('button', { name: 'Export', exact: true }).isDisabled()).toBe(true);
     await context.close();
   });
 

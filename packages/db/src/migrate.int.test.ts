@@ -34,12 +34,19 @@ describe.each(databaseKindsUnderTest())('migrations on %s', (kind) => {
     database = undefined;
   });
 
-  /** Every table with its columns, as the database describes them. */
+  /** Every table with its columns and indexes, as the database describes them. */
   async function shape(db: TestDatabase['db']) {
+    // Indexes too: a migration may add only an index (20261203_1500_add_audit_time_indexes).
+    const indexes = await sql<{ tablename: string; indexdef: string }>`
+      select tablename, indexdef from pg_indexes where schemaname = 'public'`.execute(db);
     return (await db.introspection.getTables())
       .map((table) => ({
         table: table.name,
         columns: table.columns.map((column) => `${column.name}:${column.dataType}`).sort(),
+        indexes: indexes.rows
+          .filter((index) => index.tablename === table.name)
+          .map((index) => index.indexdef)
+          .sort(),
       }))
       .sort((a, b) => a.table.localeCompare(b.table));
   }

@@ -26,6 +26,27 @@ export interface TokenService {
 /** Verified tokens kept at most; the oldest are dropped first. */
 const VERIFIED_MAX = 10_000;
 
+/** A refused token's reason, saying which rule refused it when that helps the caller. */
+function tokenError(error: unknown, maxAgeSeconds: number | undefined): AppError {
+  if (error instanceof joseErrors.JWTExpired) {
+    const message =
+      error.claim === 'iat'
+        ? `The bearer token was issued more than ${maxAgeSeconds} seconds ago (AUTH_MAX_TOKEN_AGE_SECONDS); sign in again`
+        : 'The bearer token has expired';
+    return new AppError('TOKEN_EXPIRED', message, { cause: error });
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'iat') {
+    return new AppError(
+      'INVALID_TOKEN',
+      error.reason === 'missing'
+        ? 'The bearer token has no "iat" (issued at) claim, which AUTH_MAX_TOKEN_AGE_SECONDS requires'
+        : 'The bearer token\'s "iat" (issued at) claim is in the future',
+      { cause: error },
+    );
+  }
+  return new AppError('INVALID_TOKEN', 'The bearer token is not valid', { cause: error });
+}
+
 export function createTokenService(config: Config, now: () => number = Date.now): TokenService {
   const secretText =
     config.AUTH_JWT_SECRET ?? (config.AUTH_MODE === 'dev' ? DEV_SECRET : undefined);
@@ -40,11 +61,15 @@ export function createTokenService(config: Config, now: () => number = Date.now)
   const jwks: JWTVerifyGetKey | undefined = config.AUTH_JWKS_URL
     ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL))
     : undefined;
+  const maxAgeSeconds = config.AUTH_MAX_TOKEN_AGE_SECONDS || undefined;
   const verifyOptions = {
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
     clockTolerance: config.AUTH_CLOCK_SKEW_SECONDS,
     requiredClaims: ['sub', 'exp'],
+    // A token's own `exp` may lie decades ahead; its age bounds how long a leaked one works.
+    // With it set, jose also refuses a token without `iat`.
+    ...(maxAgeSeconds === undefined ? {} : { maxTokenAge: maxAgeSeconds }),
   };
 
   async function verifyWithKey(token: string) {
@@ -67,15 +92,15 @@ export function createTokenService(config: Config, now: () => number = Date.now)
       try {
         const { payload } = await verifyWithKey(token);
         subject = payload.sub;
-        // Cached until its expiry plus the tolerated skew: the moment verification itself
-        // would start refusing it.
-        expiresAtMs = ((payload.exp ?? 0) + config.AUTH_CLOCK_SKEW_SECONDS) * 1000;
+        // Cached until its expiry (or its maximum age) plus the tolerated skew: the moment
+        // verification itself would start refusing it.
+        const exp = payload.exp ?? 0;
+        const until =
+          maxAgeSeconds === undefined ? exp : Math.min(exp, (payload.iat ?? 0) + maxAgeSeconds);
+        expiresAtMs = (until + config.AUTH_CLOCK_SKEW_SECONDS) * 1000;
       } catch (error) {
         if (error instanceof AppError) throw error;
-        if (error instanceof joseErrors.JWTExpired) {
-          throw new AppError('TOKEN_EXPIRED', 'The bearer token has expired', { cause: error });
-        }
-        throw new AppError('INVALID_TOKEN', 'The bearer token is not valid', { cause: error });
+        throw tokenError(error, maxAgeSeconds);
       }
       const checked = checkUserId(subject);
       if (!checked.ok) {

@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { createTokenService, type TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { AuditWriter } from '../modules/audit/audit-writer.js';
+import { AuditRetention } from '../modules/audit/retention.js';
 import { CallerReads } from '../modules/callers/caller-reads.js';
 import { ReconcileState } from '../modules/connections/reconcile.service.js';
 import { announceDenials } from '../modules/events/execution-events.js';
@@ -74,6 +75,8 @@ export interface AppDeps {
   deliveries: DeliveryWorker | undefined;
   /** Metrics and traces of this app (either may be off). */
   telemetry: Telemetry;
+  /** Deletes audit rows past `AUDIT_RETENTION_DAYS`; absent when they are kept forever. */
+  retention: AuditRetention | undefined;
 }
 
 export interface DepsParts {
@@ -92,7 +95,7 @@ export interface DepsParts {
 
 export interface Platform {
   deps: AppDeps;
-  /** Starts the background work (webhook deliveries). */
+  /** Starts the background work (webhook deliveries, audit retention). */
   start(): void;
   /** Stops the background work and drops what the caches hold; the connections are closed by their owner. */
   close(): Promise<void>;
@@ -133,6 +136,16 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
         ...(metrics && { onAttempt: (outcome) => metrics.delivery(outcome) }),
       })
     : undefined;
+  const retention =
+    config.AUDIT_RETENTION_DAYS === undefined
+      ? undefined
+      : new AuditRetention({
+          db,
+          days: config.AUDIT_RETENTION_DAYS,
+          intervalMs: config.AUDIT_RETENTION_INTERVAL_SECONDS * 1000,
+          now,
+          logger,
+        });
   const reconciles = new ReconcileState();
   const quotas = redis
     ? createRedisQuotas(redis, limits, `${config.REDIS_KEY_PREFIX}rl`)
@@ -164,6 +177,7 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
       : undefined,
     deliveries,
     telemetry,
+    retention,
   };
   announceDenials(deps);
   if (telemetry.metrics || telemetry.tracing) {
@@ -173,9 +187,11 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
     deps,
     start() {
       deliveries?.start();
+      retention?.start();
     },
     async close() {
       await deliveries?.stop();
+      await retention?.stop();
       knownUsers.clear();
       argumentValidators.clear();
       reconciles.clear();

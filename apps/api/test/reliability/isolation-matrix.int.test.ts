@@ -65,6 +65,8 @@ interface World {
   unique(): number;
 }
 
+const ALL_TIME = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
+
 const SKIP = Symbol('not applicable');
 type Input = unknown | typeof SKIP;
 
@@ -175,6 +177,10 @@ const SPECS: Record<string, Spec> = {
           },
   },
   'audit.list': { ownOrg: ADMIN_UP, input: (t) => org(t, (orgId) => ({ orgId })) },
+  'audit.export': {
+    ownOrg: ADMIN_UP,
+    input: (t) => org(t, (orgId) => ({ orgId, format: 'jsonl', ...ALL_TIME })),
+  },
   'webhooks.create': {
     ownOrg: ADMIN_UP,
     input: (t) =>
@@ -420,6 +426,15 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
     const victorRequest = (await victor.connections.authorize.mutate({ toolkit: 'notion' }))
       .requestId;
 
+    // Executions in the other scopes, so their audit rows (naming their accounts) exist to leak.
+    await gina.tools.execute.mutate({
+      tool: 'SLACK_LIST_CHANNELS',
+      orgId: 'globex',
+      arguments: {},
+    });
+    await victor.tools.execute.mutate({ tool: 'GITHUB_LIST_REPOS', arguments: {} });
+    await alice.tools.execute.mutate({ tool: 'SLACK_LIST_CHANNELS', orgId: 'acme', arguments: {} });
+
     const firstDelivery = async (client: typeof alice, endpointId: string) =>
       (await client.webhooks.deliveries.query({ endpointId })).items[0]?.id ?? '';
     const acmeDelivery = await firstDelivery(alice, acmeEndpoint);
@@ -505,6 +520,7 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
             .setSubject('bob')
             .setIssuer(h.config.AUTH_ISSUER)
             .setAudience(h.config.AUTH_AUDIENCE)
+            .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
             .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
             .sign(secret),
         );
@@ -562,6 +578,47 @@ describe.each(databaseKindsUnderTest())('isolation matrix on %s', (kind) => {
     expect(unexpected).toStrictEqual([]);
     expect(cases).toBeGreaterThan(400);
   }, 300_000);
+
+  it('GET /audit/export answers every caller × organization as audit.export does', async () => {
+    const unexpected: string[] = [];
+    let cases = 0;
+    for (const principal of PRINCIPALS) {
+      for (const target of ['own-org', 'another-org', 'personal'] as const) {
+        cases += 1;
+        const token = tokens.get(principal);
+        const query = new URLSearchParams({ format: 'csv', ...ALL_TIME });
+        if (target !== 'personal') query.set('orgId', target === 'own-org' ? 'acme' : 'globex');
+        const response = await fetch(`${h.url}/audit/export?${query}`, {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
+        const text = await response.text();
+        let want: 'ok' | 401 | 403 | 404;
+        if (principal === 'noToken' || principal === 'expiredToken') want = 401;
+        else if (target === 'personal') want = 'ok';
+        else if (target === 'another-org') want = 404;
+        else if (ADMIN_UP.includes(principal)) want = 'ok';
+        else if (principal === 'removed' || principal === 'outsider') want = 404;
+        else want = 403;
+        const ok = response.status === 200;
+        const label = `/audit/export as ${principal} on ${target}: got ${response.status} ${text.slice(0, 160)}`;
+        if (want === 'ok' ? !ok : response.status !== want) {
+          unexpected.push(`${label}, expected ${want}`);
+        }
+        if (!ok && !(JSON.parse(text) as { error?: { reason?: string } }).error?.reason) {
+          unexpected.push(`${label}: no reason code`);
+        }
+        if (ok && target === 'own-org' && !text.includes(world.acmeSlack)) {
+          unexpected.push(`${label}: Acme's own executions are missing`);
+        }
+        const principalIsForeignOwner =
+          USER_OF[principal] === 'victor' || USER_OF[principal] === 'gina';
+        const leaked = principalIsForeignOwner ? [] : foreignIds.filter((id) => text.includes(id));
+        if (leaked.length > 0) unexpected.push(`${label}: response contains ${leaked.join(', ')}`);
+      }
+    }
+    console.info(`isolation matrix (${kind}): ${cases} audit download cases`);
+    expect(unexpected).toStrictEqual([]);
+  });
 
   it('the MCP endpoint answers every operation × caller × resource as declared', async () => {
     const unexpected: string[] = [];

@@ -16,21 +16,25 @@ const TYPES: Record<string, string> = {
 export interface WebServer {
   /** `http://127.0.0.1:<port>`: the API's WEB_ORIGIN. */
   origin: string;
-  /** Where `/trpc` is proxied to; set once the API listens (it needs this origin first). */
+  /** Where `/trpc` and `/audit/export` go; set once the API listens (it needs this origin first). */
   setApiUrl(url: string): void;
   close(): Promise<void>;
 }
 
 /**
  * What a production deployment does in front of the bundle: serves `dist` (any unknown path gets
- * index.html, for the client-side routes) and forwards `/trpc` to the API, so the browser sees
- * one origin.
+ * index.html, for the client-side routes) and forwards `/trpc` and `/audit/export` to the API,
+ * so the browser sees one origin.
  */
 export async function startWebServer(dist: string): Promise<WebServer> {
   let api: URL | undefined;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
-    if (url.pathname === '/trpc' || url.pathname.startsWith('/trpc/')) {
+    const toApi =
+      url.pathname === '/trpc' ||
+      url.pathname.startsWith('/trpc/') ||
+      url.pathname === '/audit/export';
+    if (toApi) {
       if (!api) {
         res.writeHead(503).end('API not started');
         return;

@@ -1,6 +1,7 @@
 import { roleAtLeast } from '@switchboard/identity';
 import { skipToken, useQuery } from '@tanstack/react-query';
 import { type KeyboardEvent, useId, useRef, useState } from 'react';
+import { ExportLog } from '../activity/export-log.tsx';
 import { OUTCOMES } from '../activity/outcomes.ts';
 import { RefusedChanges } from '../activity/refused-changes.tsx';
 import { RunDetail } from '../activity/run-detail.tsx';
@@ -20,8 +21,9 @@ type Tab = (typeof TABS)[number]['id'];
 
 /**
  * The audit log, newest first, a page at a time: an org's (admins) or your own. Tool runs,
- * filtered by toolkit, outcome, member and days, each openable in full; and the changes
- * Switchboard refused. Every filter is in the query string, so a filtered view can be linked.
+ * filtered by toolkit, outcome, member and days, each openable in full, and exported as a file
+ * with the same filters; and the changes Switchboard refused. Every filter is in the query
+ * string, so a filtered view can be linked.
  */
 export function ActivityPage() {
   const trpc = useTRPC();
@@ -235,7 +237,10 @@ export function ActivityPage() {
             }}
           />
         ) : (
-          <RunsTable filter={filter} filtered={filtered} onOpen={setOpened} />
+          <>
+            <ExportLog filter={filter} disabled={backwards} />
+            <RunsTable filter={filter} filtered={filtered} onOpen={setOpened} />
+          </>
         )}
       </div>
       <RunDetail entry={opened} onClose={() => setOpened(null)} />

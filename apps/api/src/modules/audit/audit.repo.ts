@@ -92,7 +92,8 @@ export interface ListedAttempt extends AuditEntry {
   account: { label: string | null; upstreamIdentity: string | null } | null;
 }
 
-function toEntry(row: AuditRow): AuditEntry {
+/** A row of the log as the API's entry. */
+export function toEntry(row: AuditRow): AuditEntry {
   return {
     id: String(row.id),
     executionId: row.execution_id,

@@ -118,3 +118,59 @@ export const auditEventsOutput = z.object({
 });
 
 export type AuditEventsInput = z.output<typeof auditEventsInput>;
+
+export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Where the next chunk of an export starts: after this row, in (startedAt, id) order. */
+export const EXPORT_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\/\d{1,18}$/;
+
+/** What an export covers; the same for `audit.export` and `GET /audit/export`. */
+const exportFilter = {
+  orgId: optionalOrgId,
+  /** Attempts started at or after `from`, and before `to` (ISO 8601 with an offset). */
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  format: z.enum(EXPORT_FORMATS),
+  toolkit: toolkitInput.optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  /** Only this member's attempts (an organization's log). */
+  actor: userIdSchema.optional(),
+};
+
+function fromBeforeTo(value: { from: string; to: string }): boolean {
+  return Date.parse(value.from) < Date.parse(value.to);
+}
+const FROM_BEFORE_TO = { path: ['to'], message: 'must be later than from' };
+
+export const auditExportInput = z
+  .object({
+    ...exportFilter,
+    cursor: z.string().regex(EXPORT_CURSOR, 'is not a cursor from audit.export').optional(),
+    /** Rows in this chunk at most. */
+    limit: z.number().int().min(1).max(5_000).default(1_000),
+  })
+  .strict()
+  .refine(fromBeforeTo, FROM_BEFORE_TO);
+
+export type AuditExportInput = z.output<typeof auditExportInput>;
+
+/** `GET /audit/export`'s query string: the same filter, every value a string. */
+export const auditExportQuery = z
+  .object(exportFilter)
+  .strict()
+  .refine(fromBeforeTo, FROM_BEFORE_TO);
+
+export type AuditExportQuery = z.output<typeof auditExportQuery>;
+
+export const auditExportOutput = z.object({
+  format: z.enum(EXPORT_FORMATS),
+  /** `application/x-ndjson` or `text/csv`, as the HTTP download sends it. */
+  contentType: z.string(),
+  /** This chunk's lines, each ending in a newline; the first chunk of a CSV starts with its header. */
+  chunk: z.string(),
+  /** Rows in this chunk. */
+  rows: z.number(),
+  /** Pass as `cursor` for the next chunk; `null` once the range is done. */
+  nextCursor: z.string().nullable(),
+});

@@ -8,7 +8,7 @@ import { type AuditEvent, insertAuditEvent, listAuditEvents } from './audit-even
 const DEFAULT_PAGE = 50;
 
 /** The log a context may read: an organization's (when acting in it), else one's own. */
-function logOf(acting: Acting): AuditQuery['filter'] {
+export function logOf(acting: Acting): AuditQuery['filter'] {
   return acting.org
     ? { orgId: acting.org.orgId }
     : { actor: acting.caller.userId, visibleOrgIds: acting.caller.memberships.map((m) => m.orgId) };

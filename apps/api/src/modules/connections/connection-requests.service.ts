@@ -22,7 +22,11 @@ import {
   requestById,
 } from './requests.repo.js';
 
-/** Post-connect redirects go only to the web app's origin: anything else would be an open redirect. */
+/**
+ * Post-connect redirects go only to the web app's origin: anything else would be an open
+ * redirect. The scheme is checked on its own: `blob:http://<web origin>/x` reports the web
+ * app's origin too, but is no page of it.
+ */
 function checkCallbackUrl(deps: AppDeps, callbackUrl: string | undefined): string | null {
   if (callbackUrl === undefined) return null;
   let url: URL;
@@ -30,6 +34,12 @@ function checkCallbackUrl(deps: AppDeps, callbackUrl: string | undefined): strin
     url = new URL(callbackUrl, deps.config.WEB_ORIGIN);
   } catch {
     throw new AppError('INVALID_CALLBACK_URL', 'callbackUrl is not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AppError(
+      'INVALID_CALLBACK_URL',
+      `callbackUrl must be an http or https URL on the web app's origin (${deps.config.WEB_ORIGIN}), not ${url.protocol}`,
+    );
   }
   if (url.origin !== new URL(deps.config.WEB_ORIGIN).origin) {
     throw new AppError(

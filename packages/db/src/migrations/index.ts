@@ -10,6 +10,7 @@ import * as addToolExecutionsChannel from './20261203_1000_add_tool_executions_c
 import * as createAuditEvents from './20261203_1100_create_audit_events.js';
 import * as addConnectionRequestsRedirectUrl from './20261203_1101_add_connection_requests_redirect_url.js';
 import * as createEventsAndWebhooks from './20261203_1200_create_events_and_webhooks.js';
+import * as addPendingExecutionsAndIdempotencyKeys from './20261203_1400_add_pending_executions_and_idempotency_keys.js';
 
 /**
  * Every migration, by name. Imported statically (not read from a folder) so that the same code
@@ -27,4 +28,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261203_1100_create_audit_events': createAuditEvents,
   '20261203_1101_add_connection_requests_redirect_url': addConnectionRequestsRedirectUrl,
   '20261203_1200_create_events_and_webhooks': createEventsAndWebhooks,
+  '20261203_1400_add_pending_executions_and_idempotency_keys': addPendingExecutionsAndIdempotencyKeys,
 };

@@ -52,6 +52,12 @@ const NEXT_STEPS: Partial<Record<Reason, (details: Details) => string>> = {
   DATABASE_UNAVAILABLE: (d) =>
     `Switchboard is briefly unavailable; retry after ${d.retryAfterSeconds ?? 1} seconds.`,
   LABEL_TAKEN: () => 'Choose another label for the new account.',
+  IDEMPOTENCY_KEY_REUSED: () =>
+    'This idempotency key already belongs to a different call; send this call with a new key.',
+  IDEMPOTENCY_KEY_IN_PROGRESS: (d) =>
+    `The first call with this idempotency key is still running; retry with the same key after ${d.retryAfterSeconds ?? 1} seconds for its answer.`,
+  EXECUTION_OUTCOME_UNKNOWN: () =>
+    'Whether the first call with this idempotency key ran is unknown; check before running it again with a new key.',
 };
 
 function choices(candidates: unknown): string {

@@ -26,6 +26,9 @@ export const toolsRouter = {
         'AMBIGUOUS_ACCOUNT',
         'ACCOUNT_INACTIVE',
         'RATE_LIMITED',
+        'IDEMPOTENCY_KEY_REUSED',
+        'IDEMPOTENCY_KEY_IN_PROGRESS',
+        'EXECUTION_OUTCOME_UNKNOWN',
         ...COMPOSIO_FAILURES,
       ],
     })

@@ -147,20 +147,22 @@ describe.each(databaseKindsUnderTest())('idempotency keys on %s', (kind) => {
     const bob = h.as('bob');
     const key = randomUUID();
     const before = (await executionsOf(bobGithub)).length;
-    // Composio takes longer than Switchboard waits (COMPOSIO_TIMEOUT_MS=1000), and runs it anyway.
+    // Composio takes longer than Switchboard waits for it (COMPOSIO_TIMEOUT_MS=1000).
     await slowExecute(1_500);
     const timedOut = await failure(bob.tools.execute.mutate(issue('slow upstream', key)));
     expect(timedOut.reason).toBe('COMPOSIO_TIMEOUT');
     await new Promise((resolve) => setTimeout(resolve, 800));
-    expect((await executionsOf(bobGithub)).length - before).toBe(1);
+    // Whether Composio went on with it is Composio's business; Switchboard cannot know.
+    const afterFirst = (await executionsOf(bobGithub)).length;
+    expect(afterFirst - before).toBeLessThanOrEqual(1);
 
     // The agent retries with the same key: it is told what happened, Composio is not called.
     const retried = await failure(bob.tools.execute.mutate(issue('slow upstream', key)));
-    expect(retried.reason).toBe('COMPOSIO_TIMEOUT');
-    expect((await executionsOf(bobGithub)).length - before).toBe(1);
+    expect(retried).toStrictEqual(timedOut);
+    expect((await executionsOf(bobGithub)).length).toBe(afterFirst);
     // The same call without a key runs again: that is what the key is for.
     await bob.tools.execute.mutate(issue('slow upstream'));
-    expect((await executionsOf(bobGithub)).length - before).toBe(2);
+    expect((await executionsOf(bobGithub)).length).toBe(afterFirst + 1);
   });
 
   it('the client giving up does not stop the first execution; the retry gets its answer', async () => {

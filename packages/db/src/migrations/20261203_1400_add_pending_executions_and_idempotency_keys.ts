@@ -40,8 +40,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('request_hash', 'text', (col) => col.notNull())
     .addColumn('execution_id', 'uuid', (col) => col.notNull())
     .addColumn('status', 'text', (col) => col.notNull())
-    /** The answer to replay: the execution's output, or the error it ended with. */
-    .addColumn('response', 'jsonb')
+    // The answer to replay, as sent: `json`, not `jsonb`, which would reorder its keys and make
+    // a repeat's answer differ byte for byte from the first one's.
+    .addColumn('response', 'json')
     .addColumn('created_at', 'timestamptz', (col) => col.notNull())
     .addColumn('expires_at', 'timestamptz', (col) => col.notNull())
     .addPrimaryKeyConstraint('idempotency_keys_pkey', ['actor_user_id', 'key'])

@@ -97,7 +97,7 @@ export interface KeyResult {
 }
 
 const COMPLETE_SQL = preparedStatement(`update idempotency_keys k
-  set status = 'done', response = r.response::jsonb
+  set status = 'done', response = r.response::json
   from unnest($1::uuid[], $2::text[]) as r(execution_id, response)
   where k.execution_id = r.execution_id and k.status = 'running'`);
 

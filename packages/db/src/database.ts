@@ -51,7 +51,13 @@ export type ExecutionDecision = 'allowed' | 'denied';
  * while Composio is being called (written before the call); `unknown` when the process that
  * called it stopped before recording how it ended.
  */
-export type ExecutionOutcome = 'success' | 'tool_error' | 'error' | 'denied' | 'pending' | 'unknown';
+export type ExecutionOutcome =
+  | 'success'
+  | 'tool_error'
+  | 'error'
+  | 'denied'
+  | 'pending'
+  | 'unknown';
 
 /** An idempotency key's state: its execution is running, ended (answer kept), or was cut off. */
 export type IdempotencyKeyStatus = 'running' | 'done' | 'unknown';

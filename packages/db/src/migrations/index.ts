@@ -28,5 +28,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261203_1100_create_audit_events': createAuditEvents,
   '20261203_1101_add_connection_requests_redirect_url': addConnectionRequestsRedirectUrl,
   '20261203_1200_create_events_and_webhooks': createEventsAndWebhooks,
-  '20261203_1400_add_pending_executions_and_idempotency_keys': addPendingExecutionsAndIdempotencyKeys,
+  '20261203_1400_add_pending_executions_and_idempotency_keys':
+    addPendingExecutionsAndIdempotencyKeys,
 };

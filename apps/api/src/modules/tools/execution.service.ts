@@ -28,6 +28,7 @@ import {
   type StoredResponse,
   storedError,
 } from './idempotency.js';
+import type { KeyRef } from './idempotency.repo.js';
 
 export interface ExecuteInput {
   tool: string;
@@ -191,6 +192,8 @@ export async function executeTool(
   // A repeat of a keyed request gets the first one's answer (it is that attempt's, already
   // audited); a key that cannot be claimed is a refusal, audited as one.
   const keyed = input.idempotencyKey;
+  const keyRef: KeyRef | undefined =
+    keyed === undefined ? undefined : { actorUserId: caller.userId, key: keyed, executionId };
   if (keyed !== undefined) {
     let claim: ClaimResult<ExecuteOutput>;
     try {
@@ -221,11 +224,11 @@ export async function executeTool(
       new Date(deps.now().getTime() + settleWindowMs(deps.config)),
     );
   } catch (error) {
-    if (keyed !== undefined) await deps.idempotency.release(executionId).catch(() => undefined);
+    if (keyRef) await deps.idempotency.release(keyRef).catch(() => undefined);
     throw toAppError(error);
   }
   const settle = (outcome: FinalOutcome, errorCode: string | null, answer: StoredAnswer) =>
-    settleAttempt(deps, pending, keyed !== undefined, { outcome, errorCode, answer });
+    settleAttempt(deps, pending, keyRef, { outcome, errorCode, answer });
 
   try {
     const result = await deps.gateway.execute({
@@ -274,7 +277,7 @@ type StoredAnswer = StoredResponse<ExecuteOutput>;
 async function settleAttempt(
   deps: AppDeps,
   pending: PendingAttempt,
-  keyed: boolean,
+  keyRef: KeyRef | undefined,
   ended: { outcome: FinalOutcome; errorCode: string | null; answer: StoredAnswer },
 ): Promise<void> {
   const executionId = pending.attempt.executionId;
@@ -285,7 +288,7 @@ async function settleAttempt(
       }
     }),
   ];
-  if (keyed) writes.push(deps.idempotency.complete(executionId, ended.answer));
+  if (keyRef) writes.push(deps.idempotency.complete(keyRef, ended.answer));
   for (const result of await Promise.allSettled(writes)) {
     if (result.status === 'rejected') {
       deps.logger.warn(

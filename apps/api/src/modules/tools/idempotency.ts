@@ -7,6 +7,7 @@ import {
   claimKeys,
   completeKeys,
   type KeyClaim,
+  type KeyRef,
   type KeyResult,
   readKey,
   releaseKey,
@@ -165,13 +166,13 @@ export class IdempotencyKeys<T> {
   }
 
   /** Keeps the execution's answer for every repeat of its key. */
-  async complete(executionId: string, response: StoredResponse<T>): Promise<void> {
-    await this.completions.call({ executionId, response });
+  async complete(ref: KeyRef, response: StoredResponse<T>): Promise<void> {
+    await this.completions.call({ ...ref, response });
   }
 
   /** Gives the key back: its execution never reached Composio. */
-  async release(executionId: string): Promise<void> {
-    await releaseKey(this.db, executionId);
+  async release(ref: KeyRef): Promise<void> {
+    await releaseKey(this.db, ref);
   }
 
   /** Settles keys of stopped processes (see `sweepKeys`) and deletes expired ones. */

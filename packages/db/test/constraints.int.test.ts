@@ -756,7 +756,10 @@ describe.each(databaseKindsUnderTest())('schema constraints on %s', (kind) => {
       await db().insertInto('idempotency_keys').values(first).execute();
 
       await expectRejected(
-        db().insertInto('idempotency_keys').values(key({ key: first.key })).execute(),
+        db()
+          .insertInto('idempotency_keys')
+          .values(key({ key: first.key }))
+          .execute(),
         uniqueViolation,
         'idempotency_keys_pkey',
       );
@@ -770,7 +773,10 @@ describe.each(databaseKindsUnderTest())('schema constraints on %s', (kind) => {
 
     it('keeps an answer exactly when done, and knows its statuses', async () => {
       await expectRejected(
-        db().insertInto('idempotency_keys').values(key({ status: 'done' })).execute(),
+        db()
+          .insertInto('idempotency_keys')
+          .values(key({ status: 'done' }))
+          .execute(),
         checkViolation,
         'idempotency_keys_response_check',
       );
@@ -783,7 +789,10 @@ describe.each(databaseKindsUnderTest())('schema constraints on %s', (kind) => {
         'idempotency_keys_status_check',
       );
       await expectRejected(
-        db().insertInto('idempotency_keys').values(key({ key: 'k'.repeat(256) })).execute(),
+        db()
+          .insertInto('idempotency_keys')
+          .values(key({ key: 'k'.repeat(256) }))
+          .execute(),
         checkViolation,
         'idempotency_keys_key_check',
       );

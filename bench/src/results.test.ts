@@ -80,6 +80,25 @@ describe('checkTargets', () => {
   });
 });
 
+describe('checkTargets with idempotency keys', () => {
+  it('holds keyed executions to 0.85× the same scenario without keys', () => {
+    const execute = report.scenarios['tools.execute'];
+    const keyed = (rps: number): BenchReport => ({
+      ...report,
+      scenarios: {
+        'tools.execute': execute,
+        'tools.execute.idempotent': { ...execute, rps } as never,
+      },
+    });
+    expect(checkTargets(keyed(774)).at(1)).toStrictEqual({
+      target: 'tools.execute.idempotent ≥ 0.85× tools.execute req/s',
+      met: true,
+      actual: '0.86×',
+    });
+    expect(checkTargets(keyed(720)).at(1)?.met).toBe(false);
+  });
+});
+
 describe('checkTargets with the unsized API and the limit server', () => {
   it('holds neither to the per-instance memory target', () => {
     const withPlain: BenchReport = {

@@ -3,6 +3,7 @@ export const SCENARIO_NAMES = [
   'baseline',
   'limit',
   'tools.execute',
+  'tools.execute.idempotent',
   'mcp.tools.call',
   'connections.list',
   'tools.list',
@@ -24,6 +25,7 @@ export const PLAIN_SCENARIOS: readonly ScenarioName[] = [
 /** Scenarios whose rate is also given as a share of the `limit` scenario's (executions). */
 export const EXECUTING_SCENARIOS: readonly ScenarioName[] = [
   'tools.execute',
+  'tools.execute.idempotent',
   'mcp.tools.call',
   'plain.tools.execute',
   'two-instances',
@@ -169,6 +171,15 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
       target: 'tools.execute ≥ 1.0× baseline req/s',
       met: execute.ratioToBaseline >= 1,
       actual: `${execute.ratioToBaseline}×`,
+    });
+  }
+  const idempotent = s['tools.execute.idempotent'];
+  if (idempotent && execute && execute.rps > 0) {
+    const ratio = round(idempotent.rps / execute.rps, 2);
+    checks.push({
+      target: 'tools.execute.idempotent ≥ 0.85× tools.execute req/s',
+      met: ratio >= 0.85,
+      actual: `${ratio}×`,
     });
   }
   const mcp = s['mcp.tools.call'];

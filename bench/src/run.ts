@@ -53,6 +53,7 @@ import {
   baselineRequest,
   connectionsListRequest,
   executedOk,
+  executeIdempotentRequest,
   executeRequest,
   mcpCallRequest,
   meRequest,
@@ -632,6 +633,12 @@ async function main(): Promise<number> {
       const after = await countAudit(database);
       log(`  tools.execute: ${after.rows - auditBefore.rows} audit rows written`);
     }
+    await run(
+      'tools.execute.idempotent',
+      { urls: [apiA.url], request: executeIdempotentRequest(rotation), verifyBody: executedOk },
+      [apiA.child],
+      round,
+    );
     await run(
       'mcp.tools.call',
       { urls: [apiA.url], request: mcpCallRequest(rotation), verifyBody: executedOk },

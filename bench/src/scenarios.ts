@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { RequestSpec } from './load.ts';
 import type { BenchUser } from './world.ts';
@@ -70,6 +71,22 @@ export const executeRequest =
       path: '/trpc/tools.execute',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ tool: EXECUTED_TOOL, arguments: {} }),
+    };
+  };
+
+/**
+ * `tools.execute` with an idempotency key on every call, a fresh one each time (as an agent
+ * framework that retries sends them): what claiming the key and keeping the answer cost.
+ */
+export const executeIdempotentRequest =
+  (rotation: Rotation) =>
+  (i: number): RequestSpec => {
+    const { token } = pick(rotation, i);
+    return {
+      method: 'POST',
+      path: '/trpc/tools.execute',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tool: EXECUTED_TOOL, arguments: {}, idempotencyKey: randomUUID() }),
     };
   };
 

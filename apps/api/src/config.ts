@@ -63,6 +63,12 @@ export const configSchema = z
     WEBHOOK_RETRY_SCALE: z.coerce.number().positive().max(1).default(1),
     /** Sends webhooks from this instance (off: another instance's workers do). */
     WEBHOOK_DELIVERY: bool.default(true),
+    /** How long an idempotency key and its execution's answer are kept (the issue's 24 hours). */
+    IDEMPOTENCY_TTL_SECONDS: positiveInt.default(86_400),
+    /** How long a repeat of a running keyed execution waits for it before CONFLICT. */
+    IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    /** How often each instance settles abandoned pending executions and deletes expired keys. */
+    EXECUTION_SWEEP_INTERVAL_MS: positiveInt.default(10_000),
     /** Standard Webhooks secret (`whsec_…`) of Composio's webhook subscription. */
     COMPOSIO_WEBHOOK_SECRET: z.string().min(8).optional(),
     /** Serves `GET /metrics` (Prometheus text) on the API's port. */

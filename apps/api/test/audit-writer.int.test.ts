@@ -108,4 +108,79 @@ describe.each(databaseKindsUnderTest())('audit writer on %s', (kind) => {
     expect(await rowsOf(good.map((a) => a.executionId))).toHaveLength(5);
     expect(await rowsOf([bad.executionId])).toHaveLength(0);
   });
+
+  it('writes attempts ahead as pending and settles them together, each heard once', async () => {
+    const counter = statementCounter();
+    const writer = new AuditWriter(database.db.withPlugin(counter), { maxConcurrent: 1 });
+    const heard: Array<[string, string]> = [];
+    writer.onSettled((a) => heard.push([a.executionId, a.outcome]));
+    const settleBy = new Date(Date.now() + 60_000);
+    const attempts = Array.from({ length: 30 }, () => attempt());
+    const pending = await Promise.all(
+      attempts.map(({ outcome: _o, errorCode: _e, ...a }) => writer.begin(a, settleBy)),
+    );
+    const rowsBefore = await rowsOf(attempts.map((a) => a.executionId));
+    expect(rowsBefore.map((r) => [r.outcome, r.error_code, r.settle_by?.getTime()])).toStrictEqual(
+      attempts.map(() => ['pending', null, settleBy.getTime()]),
+    );
+    expect(heard, 'a pending row is not an outcome').toStrictEqual([]);
+
+    const settled = await Promise.all(
+      pending.map((p, i) =>
+        writer.settle(
+          p,
+          i % 3 === 0 ? 'error' : 'success',
+          i % 3 === 0 ? 'COMPOSIO_TIMEOUT' : null,
+        ),
+      ),
+    );
+    expect(settled.every(Boolean)).toBe(true);
+    expect(counter.count, 'inserts and updates go in groups').toBeLessThan(attempts.length / 4);
+    const rows = new Map(
+      (await rowsOf(attempts.map((a) => a.executionId))).map((r) => [r.execution_id, r]),
+    );
+    for (const [i, a] of attempts.entries()) {
+      expect(rows.get(a.executionId)).toMatchObject({
+        outcome: i % 3 === 0 ? 'error' : 'success',
+        error_code: i % 3 === 0 ? 'COMPOSIO_TIMEOUT' : null,
+        settle_by: null,
+      });
+    }
+    expect(heard).toHaveLength(30);
+    expect(new Set(heard.map(([id]) => id)).size).toBe(30);
+  });
+
+  it('sweeps rows pending past their deadline to unknown, once, and never a settled one', async () => {
+    const writer = new AuditWriter(database.db);
+    const other = new AuditWriter(database.db);
+    const heard: string[] = [];
+    writer.onSettled((a) => heard.push(`${a.executionId}:${a.outcome}`));
+    other.onSettled((a) => heard.push(`${a.executionId}:${a.outcome}`));
+    const past = new Date(Date.now() - 1_000);
+    const future = new Date(Date.now() + 60_000);
+    const [late, onTime, settledLate] = await Promise.all([
+      writer.begin(attempt(), past),
+      writer.begin(attempt(), future),
+      writer.begin(attempt(), past),
+    ]);
+    expect(await writer.settle(settledLate, 'success', null)).toBe(true);
+
+    // Two instances sweeping at once settle each abandoned row once between them.
+    const [a, b] = await Promise.all([writer.sweep(new Date()), other.sweep(new Date())]);
+    expect(a + b).toBeGreaterThanOrEqual(1);
+    const outcome = async (p: { attempt: { executionId: string } }) =>
+      (await rowsOf([p.attempt.executionId]))[0]?.outcome;
+    expect(await outcome(late)).toBe('unknown');
+    expect(await outcome(onTime)).toBe('pending');
+    expect(await outcome(settledLate)).toBe('success');
+    expect(heard.filter((entry) => entry === `${late.attempt.executionId}:unknown`)).toHaveLength(
+      1,
+    );
+
+    // The call that was swept answers late: the row stays unknown and nobody hears it twice.
+    expect(await writer.settle(late, 'success', null)).toBe(false);
+    expect(await outcome(late)).toBe('unknown');
+    expect(heard.filter((entry) => entry.startsWith(late.attempt.executionId))).toHaveLength(1);
+    await writer.settle(onTime, 'success', null);
+  });
 });

@@ -31,6 +31,8 @@ export interface Harness {
   app: FastifyInstance;
   url: string;
   config: Config;
+  /** The configuration overrides it was started with. */
+  overrides: Partial<Record<keyof Config, string>>;
   /** A typed client signed in as `userId` (a token minted with the test secret). */
   as(userId: string): SwitchboardClient;
   token(userId: string, options?: { expiresInSeconds?: number }): Promise<string>;
@@ -117,6 +119,7 @@ export async function startHarness(
     app,
     url,
     config,
+    overrides,
     as: (userId) => createSwitchboardClient({ url, getToken: () => token(userId) }),
     token,
     async control(path, init = {}) {
@@ -136,6 +139,55 @@ export async function startHarness(
       await runtime.close();
       await emulator.close();
       await database.destroy();
+    },
+  };
+}
+
+export interface Instance {
+  url: string;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/**
+ * Another API instance beside the harness's: its own process-level state (caches, batchers,
+ * limiters, sweeper), the same emulator, and the same database through a pool of its own on
+ * PostgreSQL (PGlite, being in-process, is shared as it is).
+ */
+export async function startInstance(
+  h: Harness,
+  overrides: Partial<Record<keyof Config, string>> = {},
+): Promise<Instance> {
+  const own = h.databaseUrl ? createDb({ url: h.databaseUrl }) : undefined;
+  const settings = { ...h.overrides, ...overrides };
+  const config = testConfig(settings);
+  const gateway = createComposioGateway({
+    apiKey: h.emulator.apiKey,
+    baseUrl: h.emulator.url,
+    timeoutMs: Number(settings.COMPOSIO_TIMEOUT_MS ?? 5_000),
+    logger: { warn: () => undefined, error: () => undefined },
+    retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
+  });
+  const silent = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+  };
+  const runtime = await createRuntime(config, {
+    logger: silent,
+    db: own?.db ?? h.db,
+    gateway,
+  });
+  const app = await buildApp(runtime.deps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    runtime,
+    async close() {
+      await app.close();
+      await runtime.close();
+      await own?.close();
     },
   };
 }
@@ -208,6 +260,7 @@ const TABLES = [
   'connected_accounts',
   'connection_requests',
   'tool_executions',
+  'idempotency_keys',
   'audit_events',
   'events',
   'webhook_endpoints',

@@ -46,8 +46,21 @@ export type ExecutionChannel = 'trpc' | 'mcp';
 /** Whether an execution attempt passed the policy decision. */
 export type ExecutionDecision = 'allowed' | 'denied';
 
-/** How an execution attempt ended. `denied` exactly when the decision was `denied`. */
-export type ExecutionOutcome = 'success' | 'tool_error' | 'error' | 'denied';
+/**
+ * How an execution attempt ended. `denied` exactly when the decision was `denied`; `pending`
+ * while Composio is being called (written before the call); `unknown` when the process that
+ * called it stopped before recording how it ended.
+ */
+export type ExecutionOutcome =
+  | 'success'
+  | 'tool_error'
+  | 'error'
+  | 'denied'
+  | 'pending'
+  | 'unknown';
+
+/** An idempotency key's state: its execution is running, ended (answer kept), or was cut off. */
+export type IdempotencyKeyStatus = 'running' | 'done' | 'unknown';
 
 /** `timestamptz` read as a `Date` on both drivers; writable as a `Date` or an ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -169,6 +182,22 @@ export interface ToolExecutionsTable extends ScopeColumns {
   channel: Generated<ExecutionChannel>;
   /** The approval this attempt asked for, or ran under (toolkit policies' `approvalTools`). */
   approval_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A pending row's deadline: not settled by then, the sweeper settles it as `unknown`. */
+  settle_by: NullableTimestamp;
+}
+
+/** A caller's idempotency key for `tools.execute`: one execution per key, its answer replayed. */
+export interface IdempotencyKeysTable {
+  actor_user_id: string;
+  key: string;
+  /** SHA-256 of the request (tool, organization, account choice, arguments). */
+  request_hash: string;
+  execution_id: string;
+  status: IdempotencyKeyStatus;
+  /** The answer to replay once `done`: the execution's output, or the error it ended with. */
+  response: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 /** An audited step that is not a tool execution (a refused management action, for one). */
@@ -303,6 +332,7 @@ export interface Database {
   connected_accounts: ConnectedAccountsTable;
   connection_requests: ConnectionRequestsTable;
   tool_executions: ToolExecutionsTable;
+  idempotency_keys: IdempotencyKeysTable;
   audit_events: AuditEventsTable;
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;

@@ -13,6 +13,7 @@ const TABLES = [
   'connected_accounts',
   'connection_requests',
   'events',
+  'idempotency_keys',
   'memberships',
   'organizations',
   'tool_executions',

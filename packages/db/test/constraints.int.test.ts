@@ -718,6 +718,93 @@ describe.each(databaseKindsUnderTest())('schema constraints on %s', (kind) => {
     });
   });
 
+  describe('written-ahead executions', () => {
+    it('a pending row says by when it must be settled, and settled rows need not', async () => {
+      const user = await insertUser(db());
+
+      await expectRejected(
+        insertExecution(db(), userScope(user.id), user.id, { outcome: 'pending' }),
+        checkViolation,
+        'tool_executions_settle_by_check',
+      );
+      await expect(
+        insertExecution(db(), userScope(user.id), user.id, {
+          outcome: 'pending',
+          settle_by: new Date(),
+        }),
+      ).resolves.toMatchObject({ outcome: 'pending' });
+      await expect(
+        insertExecution(db(), userScope(user.id), user.id, { outcome: 'unknown' }),
+      ).resolves.toMatchObject({ outcome: 'unknown', settle_by: null });
+    });
+  });
+
+  describe('idempotency_keys', () => {
+    const key = (overrides: Record<string, unknown> = {}) => ({
+      actor_user_id: 'alice',
+      key: uniqueId('key-'),
+      request_hash: 'h',
+      execution_id: crypto.randomUUID(),
+      status: 'running' as const,
+      created_at: new Date(),
+      expires_at: new Date(Date.now() + 60_000),
+      ...overrides,
+    });
+
+    it('holds one row per caller and key; another caller has the key to itself', async () => {
+      const first = key();
+      await db().insertInto('idempotency_keys').values(first).execute();
+
+      await expectRejected(
+        db()
+          .insertInto('idempotency_keys')
+          .values(key({ key: first.key }))
+          .execute(),
+        uniqueViolation,
+        'idempotency_keys_pkey',
+      );
+      await expect(
+        db()
+          .insertInto('idempotency_keys')
+          .values(key({ key: first.key, actor_user_id: 'bob' }))
+          .execute(),
+      ).resolves.toBeDefined();
+    });
+
+    it('keeps an answer exactly when done, and knows its statuses', async () => {
+      await expectRejected(
+        db()
+          .insertInto('idempotency_keys')
+          .values(key({ status: 'done' }))
+          .execute(),
+        checkViolation,
+        'idempotency_keys_response_check',
+      );
+      await expectRejected(
+        db()
+          .insertInto('idempotency_keys')
+          .values(key({ status: 'later' as never }))
+          .execute(),
+        checkViolation,
+        'idempotency_keys_status_check',
+      );
+      await expectRejected(
+        db()
+          .insertInto('idempotency_keys')
+          .values(key({ key: 'k'.repeat(256) }))
+          .execute(),
+        checkViolation,
+        'idempotency_keys_key_check',
+      );
+      await expect(
+        db()
+          .insertInto('idempotency_keys')
+          .values(key({ status: 'done', response: JSON.stringify({ output: {} }) }))
+          .execute(),
+      ).resolves.toBeDefined();
+    });
+  });
+
   // The factories' defaults must satisfy every constraint, or the rejections above prove nothing.
   it('accepts what the factories build', async () => {
     const user = await db()

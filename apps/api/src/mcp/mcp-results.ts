@@ -54,6 +54,12 @@ const NEXT_STEPS: Partial<Record<Reason, (details: Details) => string>> = {
   LABEL_TAKEN: () => 'Choose another label for the new account.',
   APPROVAL_REQUIRED: (d) =>
     `Nothing ran. Tell the user that an approver of the organization must approve request ${d.approvalId ?? '(see details)'} (in Switchboard's Approvals page) before ${d.expiresAt ?? 'it expires'}; the approved call then runs once by itself, so do not call the tool again. Its result is in approvals.get for the user.`,
+  IDEMPOTENCY_KEY_REUSED: () =>
+    'This idempotency key already belongs to a different call; send this call with a new key.',
+  IDEMPOTENCY_KEY_IN_PROGRESS: (d) =>
+    `The first call with this idempotency key is still running; retry with the same key after ${d.retryAfterSeconds ?? 1} seconds for its answer.`,
+  EXECUTION_OUTCOME_UNKNOWN: () =>
+    'Whether the first call with this idempotency key ran is unknown; check before running it again with a new key.',
 };
 
 function choices(candidates: unknown): string {

@@ -15,7 +15,7 @@ import { loadCaller, loadCallerWithAccounts } from '../auth/authenticate.js';
 import { authorizeConnection } from '../modules/connections/connection-requests.service.js';
 import { labelInput } from '../modules/connections/connections.schema.js';
 import { executeTool } from '../modules/tools/execution.service.js';
-import { toolArgumentsInput } from '../modules/tools/tools.schema.js';
+import { idempotencyKeyInput, toolArgumentsInput } from '../modules/tools/tools.schema.js';
 import type { AppDeps } from '../platform/deps.js';
 import {
   dataResult,
@@ -154,22 +154,42 @@ function splitAccountChoice(args: Record<string, unknown>, toolSchema: Record<st
   return { args: rest, account: choice };
 }
 
+/**
+ * Where a `tools/call` carries its idempotency key: the request's `_meta`, set by the agent's
+ * framework (which retries) rather than by the model (which picks arguments).
+ */
+export const IDEMPOTENCY_META_KEY = 'io.switchboard/idempotencyKey';
+
+function idempotencyKeyOf(meta: Record<string, unknown> | undefined): string | undefined {
+  const value = meta?.[IDEMPOTENCY_META_KEY];
+  if (value === undefined) return undefined;
+  const parsed = idempotencyKeyInput.safeParse(value);
+  if (!parsed.success) {
+    throw invalidParams(
+      `_meta.${IDEMPOTENCY_META_KEY}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
 async function runTool(
   ctx: McpRequestContext,
   name: string,
   rawArgs: unknown,
+  meta: Record<string, unknown> | undefined,
 ): Promise<CallToolResult> {
   if (!toolSlugSchema.safeParse(name).success) throw invalidParams(`Unknown tool ${name}`);
   const checked = toolArgumentsInput.safeParse(rawArgs ?? {});
   if (!checked.success) {
     throw invalidParams(checked.error.issues.map((issue) => issue.message).join('; '));
   }
+  const idempotencyKey = idempotencyKeyOf(meta);
   const tool = await ctx.deps.gateway.getTool(name);
   const { args, account } = splitAccountChoice(checked.data, tool.inputParameters);
   const output = await executeTool(
     ctx.deps,
     ctx.userId,
-    { tool: name, arguments: args, orgId: ctx.orgId, account },
+    { tool: name, arguments: args, orgId: ctx.orgId, account, idempotencyKey },
     { channel: 'mcp' },
   );
   return executedResult(output);
@@ -216,11 +236,11 @@ export function mcpServerFor(ctx: McpRequestContext): Server {
   });
 
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
-    const { name, arguments: args } = request.params;
+    const { name, arguments: args, _meta: meta } = request.params;
     try {
       if (name === LIST_ACCOUNTS) return await listAccounts(ctx, args);
       if (name === CONNECT) return await connect(ctx, args);
-      return await runTool(ctx, name, args);
+      return await runTool(ctx, name, args, meta);
     } catch (error) {
       if (error instanceof McpError) throw error;
       notAMember(error);

@@ -12,6 +12,9 @@ import { CallerReads } from '../modules/callers/caller-reads.js';
 import { ReconcileState } from '../modules/connections/reconcile.service.js';
 import { announceDenials } from '../modules/events/execution-events.js';
 import { ArgumentValidators } from '../modules/tools/arguments.js';
+import type { ExecuteOutput } from '../modules/tools/execution.service.js';
+import { ExecutionSweeper, settleWindowMs } from '../modules/tools/execution-sweeper.js';
+import { IdempotencyKeys } from '../modules/tools/idempotency.js';
 import { DeliveryWorker } from '../modules/webhooks/delivery.js';
 import { InFlight } from './in-flight.js';
 import {
@@ -44,7 +47,7 @@ export interface AppDeps {
   db: Kysely<Database>;
   gateway: ComposioGateway;
   tokens: TokenService;
-  /** Tool executions per user and per organization (rule 10); shared through Redis if set. */
+  /** Tool executions per user and per organization (rule 11); shared through Redis if set. */
   quotas: ExecutionQuotas;
   /** `tools.list` answers from Composio; shared through Redis when it is configured. */
   toolLists: SharedCache<ToolDefinition[]>;
@@ -59,8 +62,15 @@ export interface AppDeps {
   /** Users known to exist in this database. */
   knownUsers: LRUCache<string, true>;
   now: () => Date;
-  /** Records tool execution attempts (rule 9), committed before the caller is answered. */
+  /**
+   * Records tool execution attempts (rule 9): refusals once, final; calls that reach Composio
+   * written ahead as `pending` and settled after.
+   */
   audit: AuditWriter;
+  /** `tools.execute`'s idempotency keys, in the database so every instance shares them. */
+  idempotency: IdempotencyKeys<ExecuteOutput>;
+  /** Settles executions a stopped process left pending, and deletes expired keys. */
+  sweeper: ExecutionSweeper;
   /** The caller's memberships (and accounts), read for concurrent requests together. */
   callers: CallerReads;
   /** For work outside a request (background reconciliation). */
@@ -95,7 +105,7 @@ export interface DepsParts {
 
 export interface Platform {
   deps: AppDeps;
-  /** Starts the background work (webhook deliveries, audit retention). */
+  /** Starts the background work (webhook deliveries, the execution sweeper, audit retention). */
   start(): void;
   /** Stops the background work and drops what the caches hold; the connections are closed by their owner. */
   close(): Promise<void>;
@@ -150,6 +160,20 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
   const quotas = redis
     ? createRedisQuotas(redis, limits, `${config.REDIS_KEY_PREFIX}rl`)
     : createMemoryQuotas(limits);
+  const audit = new AuditWriter(db);
+  const idempotency = new IdempotencyKeys<ExecuteOutput>(db, {
+    ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
+    waitMs: config.IDEMPOTENCY_WAIT_MS,
+    now,
+  });
+  const sweeper = new ExecutionSweeper({
+    audit,
+    idempotency,
+    settleWindowMs: settleWindowMs(config),
+    intervalMs: config.EXECUTION_SWEEP_INTERVAL_MS,
+    now,
+    logger,
+  });
   const deps: AppDeps = {
     config,
     db,
@@ -163,7 +187,9 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
     reconciles,
     knownUsers,
     now,
-    audit: new AuditWriter(db),
+    audit,
+    idempotency,
+    sweeper,
     callers: new CallerReads(db),
     logger,
     inFlight: new InFlight(),
@@ -187,10 +213,12 @@ export function createDeps(config: Config, parts: DepsParts): Platform {
     deps,
     start() {
       deliveries?.start();
+      sweeper.start();
       retention?.start();
     },
     async close() {
       await deliveries?.stop();
+      await sweeper.stop();
       await retention?.stop();
       knownUsers.clear();
       argumentValidators.clear();

@@ -12,7 +12,7 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
-/** Who a tool execution is counted against (rule 10). */
+/** Who a tool execution is counted against (rule 11). */
 export type QuotaKind = 'user' | 'org';
 
 /** Tool executions per minute, per user and per organization. */

@@ -51,6 +51,7 @@ const KEYS = [
   'approvalTools',
   'approveRoles',
   'format',
+  'idempotencyKey',
 ];
 
 const hostileString = fc.oneof(
@@ -71,6 +72,8 @@ const hostileString = fc.oneof(
   ),
   fc.integer({ min: 1_000, max: 20_000 }).map((n) => 'x'.repeat(n)),
   fc.constantFrom('__proto__', 'constructor', 'prototype'),
+  // Idempotency keys just past their limit, and with what a key may not hold.
+  fc.constantFrom('k'.repeat(256), 'key with spaces', 'tab\tkey', 'ключ'),
 );
 
 const hostileValue = hostileValues(hostileString, 200);

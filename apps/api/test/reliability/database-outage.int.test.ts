@@ -7,7 +7,9 @@ import { TcpProxy } from './tcp-proxy.js';
 /**
  * PostgreSQL stopped under load, simulated by cutting a proxy in front of it: /readyz reports
  * 503 within a second, requests fail cleanly with a reason, service resumes once it is back, and
- * every execution that reported success has exactly one audit row.
+ * every execution that reported success has exactly one audit row. Calls the outage cut off
+ * between their written-ahead row and its settlement are swept to `unknown`: none stays
+ * `pending`, and no row claims success for a call the emulator never got.
  */
 const hasPostgres = databaseKindsUnderTest().includes('postgres');
 
@@ -21,6 +23,7 @@ interface Outcome {
 describe.runIf(hasPostgres)('PostgreSQL outage under load', () => {
   let h: Harness;
   let proxy: TcpProxy;
+  let bobGithub: string;
 
   beforeAll(async () => {
     const target = new URL(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432');
@@ -28,7 +31,12 @@ describe.runIf(hasPostgres)('PostgreSQL outage under load', () => {
     await proxy.start();
     h = await startHarness(
       'postgres',
-      { RATE_LIMIT_USER_PER_MINUTE: '100000' },
+      {
+        RATE_LIMIT_USER_PER_MINUTE: '100000',
+        // Pending rows are given up on 2 × 1 s + 1 s after they were written.
+        COMPOSIO_TIMEOUT_MS: '1000',
+        EXECUTION_SWEEP_INTERVAL_MS: '200',
+      },
       {
         databaseUrl: (url) => {
           const viaProxy = new URL(url);
@@ -38,7 +46,13 @@ describe.runIf(hasPostgres)('PostgreSQL outage under load', () => {
         },
       },
     );
-    await connect(h, 'bob', { toolkit: 'github', identity: 'bob-gh@example.test' });
+    bobGithub = (await connect(h, 'bob', { toolkit: 'github', identity: 'bob-gh@example.test' }))
+      .id;
+    // Each execution spends a while at Composio, so the cut finds some between their
+    // written-ahead row and its settlement.
+    await h.control('/faults', {
+      body: { method: 'POST', path: '/api/v3.1/tools/execute/GITHUB_LIST_REPOS', latencyMs: 100 },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -124,5 +138,35 @@ describe.runIf(hasPostgres)('PostgreSQL outage under load', () => {
       .execute();
     expect(rows).toHaveLength(reportedSuccess.length);
     expect(new Set(rows.map((r) => r.execution_id)).size).toBe(reportedSuccess.length);
+
+    // Once the sweeper has passed, no attempt is left pending, and the audit log accounts for
+    // every execution the emulator ran: at least one row each (success, or unknown when the
+    // outage took the settlement), and no more successes than executions.
+    const outcomesOf = () =>
+      h.db
+        .selectFrom('tool_executions')
+        .select('outcome')
+        .where('connected_account_id', '=', bobGithub)
+        .where('decision', '=', 'allowed')
+        .execute();
+    let settled = await outcomesOf();
+    for (let i = 0; i < 100 && settled.some((o) => o.outcome === 'pending'); i += 1) {
+      await sleep(100);
+      settled = await outcomesOf();
+    }
+    expect(settled.filter((o) => o.outcome === 'pending')).toStrictEqual([]);
+    const count = (outcome: string) => settled.filter((o) => o.outcome === outcome).length;
+    expect(settled.length).toBe(count('success') + count('unknown'));
+    const executed = (
+      (await h.control(`/executions?account_id=${bobGithub}&tool=GITHUB_LIST_REPOS`)) as {
+        items: unknown[];
+      }
+    ).items.length;
+    expect(count('success')).toBeLessThanOrEqual(executed);
+    expect(executed).toBeLessThanOrEqual(count('success') + count('unknown'));
+    expect(count('unknown'), 'the cut caught executions mid-call').toBeGreaterThan(0);
+    console.info(
+      `database outage: ${executed} executions at the emulator, ${count('success')} rows success, ${count('unknown')} unknown`,
+    );
   }, 60_000);
 });

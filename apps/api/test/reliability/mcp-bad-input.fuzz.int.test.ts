@@ -60,6 +60,10 @@ const request = fc.record(
         {
           name: fc.oneof(fc.constantFrom(...TOOL_NAMES), hostileString),
           arguments: hostileArguments,
+          _meta: fc.oneof(
+            fc.record({ 'io.switchboard/idempotencyKey': hostileValue }),
+            hostileValue,
+          ),
         },
         { requiredKeys: [] },
       ),

@@ -5,7 +5,7 @@ import { Dialog } from '../components/dialog.tsx';
 import { capitalize, channelLabel } from '../lib/audit-words.ts';
 import { formatDate, scopeLabel, toolkitLabel } from '../lib/format.ts';
 import { useOrg } from '../session/org.tsx';
-import { outcomeLabel } from './outcomes.ts';
+import { outcomeLabel, outcomeNote } from './outcomes.ts';
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -68,6 +68,9 @@ export function RunDetail({ entry, onClose }: { entry: AuditEntry | null; onClos
             <span className={`badge outcome-${entry.outcome}`}>{outcomeLabel(entry.outcome)}</span>{' '}
             <span className="muted">{toolkitLabel(entry.toolkit)}</span>
           </p>
+          {outcomeNote(entry.outcome) ? (
+            <p className="muted small">{outcomeNote(entry.outcome)}</p>
+          ) : null}
           <dl className="facts">
             <Fact term="When">{formatDate(entry.startedAt, { seconds: true })}</Fact>
             <Fact term="Decision">{entry.decision === 'allowed' ? 'Allowed' : 'Denied'}</Fact>

@@ -280,6 +280,19 @@ describe('explainFailure', () => {
     ).toBe('label: Too big; Bad');
   });
 
+  it('says a keyed run still going is waited for, not run twice', () => {
+    const running = explain('x', {
+      reason: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+      details: { retryAfterSeconds: 1 },
+    });
+    expect(running).toMatchObject({ title: 'Still running', tone: 'warning' });
+    expect(running.message).toBe(
+      'The first run with this idempotency key has not finished yet. Try again in 1 s to get its result; it will not run twice.',
+    );
+    expect(explain('x', { reason: 'EXECUTION_OUTCOME_UNKNOWN' }).title).toBe('Outcome unknown');
+    expect(explain('x', { reason: 'IDEMPOTENCY_KEY_REUSED' }).title).toBe('Run key already used');
+  });
+
   it('never repeats the server’s message, for any reason', () => {
     const server = 'SERVER-WORDS: pass connectedAccountId or pin a default, by passing orgId';
     for (const reason of EXPLAINED_REASONS) {

@@ -506,6 +506,33 @@ const REASONS: Record<Reason, ReasonWords> = {
       message: 'Another account of this toolkit already has that label. Choose another one.',
     }),
   },
+  IDEMPOTENCY_KEY_REUSED: {
+    summary: 'run key used for another run',
+    explain: () => ({
+      title: 'Run key already used',
+      message:
+        'This run’s idempotency key was already used for a different run (another tool, account or arguments). Send it with a new key.',
+    }),
+  },
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    summary: 'same run still going',
+    explain: (f) => {
+      const seconds = f.details.retryAfterSeconds;
+      return {
+        title: 'Still running',
+        message: `The first run with this idempotency key has not finished yet. Try again${typeof seconds === 'number' ? ` in ${seconds} s` : ' shortly'} to get its result; it will not run twice.`,
+        tone: 'warning',
+      };
+    },
+  },
+  EXECUTION_OUTCOME_UNKNOWN: {
+    summary: 'earlier run cut off',
+    explain: () => ({
+      title: 'Outcome unknown',
+      message:
+        'The first run with this idempotency key was cut off while Composio was running it, so it may or may not have happened. Check the Activity log (it shows as “Outcome unknown”) before running it again.',
+    }),
+  },
   RATE_LIMITED: {
     summary: 'too many runs',
     explain: (f) => {

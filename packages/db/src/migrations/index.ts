@@ -11,6 +11,7 @@ import * as createAuditEvents from './20261203_1100_create_audit_events.js';
 import * as addConnectionRequestsRedirectUrl from './20261203_1101_add_connection_requests_redirect_url.js';
 import * as createEventsAndWebhooks from './20261203_1200_create_events_and_webhooks.js';
 import * as createApprovals from './20261203_1300_create_approvals.js';
+import * as addPendingExecutionsAndIdempotencyKeys from './20261203_1400_add_pending_executions_and_idempotency_keys.js';
 import * as addAuditTimeIndexes from './20261203_1500_add_audit_time_indexes.js';
 
 /**
@@ -30,5 +31,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261203_1101_add_connection_requests_redirect_url': addConnectionRequestsRedirectUrl,
   '20261203_1200_create_events_and_webhooks': createEventsAndWebhooks,
   '20261203_1300_create_approvals': createApprovals,
+  '20261203_1400_add_pending_executions_and_idempotency_keys':
+    addPendingExecutionsAndIdempotencyKeys,
   '20261203_1500_add_audit_time_indexes': addAuditTimeIndexes,
 };

@@ -1,12 +1,15 @@
 import { type Database, preparedStatement } from '@switchboard/db';
 import type { OrgId, Scope, UserId } from '@switchboard/identity';
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import { scopeColumns, scopeOfRow } from '../scope-columns.js';
 
 type Db = Kysely<Database>;
 type AuditRow = Selectable<Database['tool_executions']>;
 
-export type Outcome = 'success' | 'tool_error' | 'error' | 'denied';
+export type Outcome = 'success' | 'tool_error' | 'error' | 'denied' | 'pending' | 'unknown';
+
+/** How an attempt that reached Composio can end (what settles a `pending` row). */
+export type FinalOutcome = Exclude<Outcome, 'denied' | 'pending' | 'unknown'>;
 
 /** The transport an attempt came over. */
 export type Channel = 'trpc' | 'mcp';
@@ -28,19 +31,22 @@ export interface ExecutionAttempt {
   channel: Channel;
   /** The approval this attempt was held for, or ran under (toolkit policies' `approvalTools`). */
   approvalId?: string | null | undefined;
+  /** A `pending` row's deadline, after which the sweeper settles it as `unknown`. */
+  settleBy?: Date | null;
 }
 
 const COLUMNS = `execution_id, actor_user_id, scope_kind, scope_user_id, scope_org_id,
   composio_user_id, toolkit, tool, connected_account_id, decision, deny_reason, outcome,
-  error_code, duration_ms, started_at, channel, approval_id`;
+  error_code, duration_ms, started_at, channel, approval_id, settle_by`;
+const COLUMN_COUNT = 18;
 
 // Fixed SQL (nothing to build or compile per call): one row, or many as one array per column.
 const INSERT_ATTEMPT_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`);
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`);
 const INSERT_ATTEMPTS_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
   select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-    $14::integer[], $15::timestamptz[], $16::text[], $17::uuid[])`);
+    $14::integer[], $15::timestamptz[], $16::text[], $17::uuid[], $18::timestamptz[])`);
 
 function columnValues(attempt: ExecutionAttempt): unknown[] {
   const scope = scopeColumns(attempt.scope);
@@ -62,6 +68,7 @@ function columnValues(attempt: ExecutionAttempt): unknown[] {
     attempt.startedAt,
     attempt.channel,
     attempt.approvalId ?? null,
+    attempt.settleBy ?? null,
   ];
 }
 
@@ -72,12 +79,68 @@ export async function insertAttempt(db: Db, attempt: ExecutionAttempt): Promise<
 /** Several attempts in one statement: all are written, or none. */
 export async function insertAttempts(db: Db, attempts: readonly ExecutionAttempt[]): Promise<void> {
   if (attempts.length === 1) return insertAttempt(db, attempts[0] as ExecutionAttempt);
-  const columns: unknown[][] = Array.from({ length: 17 }, () => []);
+  const columns: unknown[][] = Array.from({ length: COLUMN_COUNT }, () => []);
   for (const attempt of attempts) {
     const values = columnValues(attempt);
     for (let i = 0; i < values.length; i++) (columns[i] as unknown[]).push(values[i]);
   }
   await db.executeQuery(CompiledQuery.raw(INSERT_ATTEMPTS_SQL, columns));
+}
+
+/** How a `pending` attempt ended, written once Composio has answered. */
+export interface Settlement {
+  executionId: string;
+  outcome: FinalOutcome;
+  errorCode: string | null;
+  durationMs: number;
+}
+
+// Only a row still pending is settled: one the sweeper already gave up on stays `unknown`.
+const SETTLE_SQL = preparedStatement(`update tool_executions t
+  set outcome = s.outcome, error_code = s.error_code, duration_ms = s.duration_ms, settle_by = null
+  from unnest($1::uuid[], $2::text[], $3::text[], $4::integer[])
+    as s(execution_id, outcome, error_code, duration_ms)
+  where t.execution_id = s.execution_id and t.outcome = 'pending'
+  returning t.execution_id::text as execution_id`);
+
+/** Settles pending rows; answers, for each, whether it was still pending (and is now settled). */
+export async function settleAttempts(
+  db: Db,
+  settlements: readonly Settlement[],
+): Promise<boolean[]> {
+  const result = await db.executeQuery<{ execution_id: string }>(
+    CompiledQuery.raw(SETTLE_SQL, [
+      settlements.map((s) => s.executionId),
+      settlements.map((s) => s.outcome),
+      settlements.map((s) => s.errorCode),
+      settlements.map((s) => Math.max(0, Math.round(s.durationMs))),
+    ]),
+  );
+  const settled = new Set(result.rows.map((row) => row.execution_id));
+  return settlements.map((s) => settled.has(s.executionId));
+}
+
+/**
+ * Settles rows left `pending` past their deadline (their process stopped mid-call) as `unknown`,
+ * and answers them. Rows another instance is settling at the same moment are skipped, so
+ * sweepers on several instances never wait on each other or settle a row twice.
+ */
+export async function sweepPendingAttempts(
+  db: Db,
+  now: Date,
+  limit: number,
+): Promise<ExecutionAttempt[]> {
+  const result = await sql<AuditRow>`update tool_executions t
+    set outcome = 'unknown', settle_by = null
+    where t.id in (
+      select id from tool_executions
+      where outcome = 'pending' and settle_by < ${now}
+      order by settle_by
+      limit ${limit}
+      for update skip locked
+    ) and t.outcome = 'pending'
+    returning t.*`.execute(db);
+  return result.rows.map(toEntry);
 }
 
 export interface AuditEntry extends ExecutionAttempt {

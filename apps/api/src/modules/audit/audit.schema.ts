@@ -2,7 +2,11 @@ import { type Action, userIdSchema } from '@switchboard/identity';
 import { z } from 'zod';
 import { optionalOrgId, scopeOutput, toolkitInput } from '../shared.schema.js';
 
-export const OUTCOMES = ['success', 'tool_error', 'error', 'denied'] as const;
+/**
+ * `pending`: Composio is being called (the row is written before the call); `unknown`: the
+ * process that called it stopped before it could record how it ended.
+ */
+export const OUTCOMES = ['success', 'tool_error', 'error', 'denied', 'pending', 'unknown'] as const;
 
 /** Actions that change something in a scope: their refusals to members are recorded. */
 export const MANAGEMENT_ACTIONS = [

@@ -17,10 +17,20 @@ import { AppError } from '../../errors.js';
 import type { AppDeps } from '../../platform/deps.js';
 import { toAppError } from '../../platform/error-mapping.js';
 import { holdForApproval } from '../approvals/hold.js';
-import type { Channel, ExecutionAttempt } from '../audit/audit.repo.js';
+import type { Channel, ExecutionAttempt, FinalOutcome } from '../audit/audit.repo.js';
+import type { PendingAttempt } from '../audit/audit-writer.js';
 import { changeAccountStatus } from '../connections/account-status.js';
 import type { AccountRecord } from '../connections/accounts.repo.js';
 import { publicScope } from '../scope-columns.js';
+import { settleWindowMs } from './execution-sweeper.js';
+import {
+  type ClaimResult,
+  KEY_REFUSALS,
+  replay,
+  type StoredResponse,
+  storedError,
+} from './idempotency.js';
+import type { KeyRef } from './idempotency.repo.js';
 
 export interface ExecuteInput {
   tool: string;
@@ -30,6 +40,11 @@ export interface ExecuteInput {
   connectedAccountId?: string | undefined;
   /** The account to run with, by id or by label (what an agent over MCP names). */
   account?: string | undefined;
+  /**
+   * The caller's key for this request: a repeat (same caller, key and request) within the key's
+   * lifetime is answered with the first execution's outcome, without calling Composio again.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 export interface ExecuteOptions {
@@ -62,9 +77,11 @@ export function mayExecute(caller: Caller, routed: Routed, tool: ToolDefinition)
 }
 
 /**
- * One tool execution, the same for every transport (rules 3–5, 9, 10): route the toolkit, decide,
- * rate-limit, pick the account, run it with the account named explicitly, and audit the attempt
- * whatever happened. `userId` comes from a verified token; the caller's memberships and accounts
+ * One tool execution, the same for every transport (rules 3–5, 9–11): route the toolkit, decide,
+ * rate-limit, pick the account, claim the idempotency key if one is given, run it with the
+ * account named explicitly, and audit the attempt whatever happened. A refusal is one final
+ * audit row; a call that reaches Composio is written ahead as `pending` (no row, no call) and
+ * settled after. `userId` comes from a verified token; the caller's memberships and accounts
  * are read here, in one statement, once the toolkit is known. Unknown tools and arguments that
  * fail the schema are bad input: refused before anything is written.
  */
@@ -87,24 +104,21 @@ export async function executeTool(
   let scope: Scope | undefined;
   let account: AccountRecord | undefined;
   let approvalId = options.approvalId;
+  const attemptOf = (resolved: Scope) => ({
+    executionId,
+    actorUserId: caller.userId,
+    scope: resolved,
+    toolkit: tool.toolkit,
+    tool: tool.slug,
+    connectedAccountId: account?.id ?? null,
+    durationMs: performance.now() - started,
+    startedAt,
+    channel: options.channel,
+    approvalId: approvalId ?? null,
+  });
   const audit = (
     fields: Pick<ExecutionAttempt, 'decision' | 'denyReason' | 'outcome' | 'errorCode'>,
-  ) =>
-    scope
-      ? deps.audit.record({
-          executionId,
-          actorUserId: caller.userId,
-          scope,
-          toolkit: tool.toolkit,
-          tool: tool.slug,
-          connectedAccountId: account?.id ?? null,
-          durationMs: performance.now() - started,
-          startedAt,
-          channel: options.channel,
-          approvalId: approvalId ?? null,
-          ...fields,
-        })
-      : Promise.resolve();
+  ) => (scope ? deps.audit.record({ ...attemptOf(scope), ...fields }) : Promise.resolve());
   const refuse = async (error: AppError): Promise<never> => {
     await audit({
       decision: 'denied',
@@ -205,6 +219,47 @@ export async function executeTool(
     return refuse(held.refusal);
   }
 
+  // A repeat of a keyed request gets the first one's answer (it is that attempt's, already
+  // audited); a key that cannot be claimed is a refusal, audited as one.
+  const keyed = input.idempotencyKey;
+  const keyRef: KeyRef | undefined =
+    keyed === undefined ? undefined : { actorUserId: caller.userId, key: keyed, executionId };
+  if (keyed !== undefined) {
+    let claim: ClaimResult<ExecuteOutput>;
+    try {
+      claim = await deps.idempotency.claim(
+        caller.userId,
+        keyed,
+        {
+          tool: tool.slug,
+          orgId: input.orgId ?? null,
+          connectedAccountId: input.connectedAccountId ?? null,
+          account: input.account ?? null,
+          arguments: input.arguments,
+        },
+        executionId,
+      );
+    } catch (error) {
+      if (error instanceof AppError && KEY_REFUSALS.has(error.reason)) return refuse(error);
+      throw error;
+    }
+    if (!claim.won) return replay(claim.response);
+  }
+
+  // Write-ahead (rule 9): the attempt is on record before Composio is called, or it is not made.
+  let pending: PendingAttempt;
+  try {
+    pending = await deps.audit.begin(
+      { ...attemptOf(scope), decision: 'allowed', denyReason: null },
+      new Date(deps.now().getTime() + settleWindowMs(deps.config)),
+    );
+  } catch (error) {
+    if (keyRef) await deps.idempotency.release(keyRef).catch(() => undefined);
+    throw toAppError(error);
+  }
+  const settle = (outcome: FinalOutcome, errorCode: string | null, answer: StoredAnswer) =>
+    settleAttempt(deps, pending, keyRef, { outcome, errorCode, answer });
+
   try {
     const result = await deps.gateway.execute({
       tool: tool.slug,
@@ -212,8 +267,7 @@ export async function executeTool(
       connectedAccountId: account.id,
       arguments: input.arguments,
     });
-    await audit({ decision: 'allowed', denyReason: null, outcome: 'success', errorCode: null });
-    return {
+    const output: ExecuteOutput = {
       executionId,
       successful: true,
       data: result.data,
@@ -221,16 +275,12 @@ export async function executeTool(
       connectedAccountId: account.id,
       scope: publicScope(scope),
     };
+    await settle('success', null, { output });
+    return output;
   } catch (error) {
     if (error instanceof GatewayError && error.reason === 'TOOL_FAILED') {
-      await audit({
-        decision: 'allowed',
-        denyReason: null,
-        outcome: 'tool_error',
-        errorCode: 'TOOL_FAILED',
-      });
       const details = error.details ?? {};
-      return {
+      const output: ExecuteOutput = {
         executionId,
         successful: false,
         data: (details.data as Record<string, unknown> | undefined) ?? {},
@@ -238,15 +288,44 @@ export async function executeTool(
         connectedAccountId: account.id,
         scope: publicScope(scope),
       };
+      await settle('tool_error', 'TOOL_FAILED', { output });
+      return output;
     }
-    const explained = await explainExecutionFailure(deps, account, error);
-    await audit({
-      decision: 'allowed',
-      denyReason: null,
-      outcome: 'error',
-      errorCode: reasonOf(explained),
-    });
+    const explained = toAppError(await explainExecutionFailure(deps, account, error));
+    await settle('error', reasonOf(explained), storedError(explained));
     throw explained;
+  }
+}
+
+type StoredAnswer = StoredResponse<ExecuteOutput>;
+
+/**
+ * Completes the written-ahead row and keeps the answer under the key. Composio has already run
+ * the call, so a failure here does not fail the request: the row stays pending for the sweeper
+ * (`unknown`) and a repeat of the key is told the outcome is unknown, rather than run twice.
+ */
+async function settleAttempt(
+  deps: AppDeps,
+  pending: PendingAttempt,
+  keyRef: KeyRef | undefined,
+  ended: { outcome: FinalOutcome; errorCode: string | null; answer: StoredAnswer },
+): Promise<void> {
+  const executionId = pending.attempt.executionId;
+  const writes: Array<Promise<unknown>> = [
+    deps.audit.settle(pending, ended.outcome, ended.errorCode).then((settled) => {
+      if (!settled) {
+        deps.logger.warn({ executionId }, 'audit row was swept as unknown before it was settled');
+      }
+    }),
+  ];
+  if (keyRef) writes.push(deps.idempotency.complete(keyRef, ended.answer));
+  for (const result of await Promise.allSettled(writes)) {
+    if (result.status === 'rejected') {
+      deps.logger.warn(
+        { err: result.reason, executionId },
+        'could not record how an execution ended; the sweeper will mark it unknown',
+      );
+    }
   }
 }
 

@@ -27,6 +27,9 @@ export const toolsRouter = {
         'ACCOUNT_INACTIVE',
         'RATE_LIMITED',
         'APPROVAL_REQUIRED',
+        'IDEMPOTENCY_KEY_REUSED',
+        'IDEMPOTENCY_KEY_IN_PROGRESS',
+        'EXECUTION_OUTCOME_UNKNOWN',
         ...COMPOSIO_FAILURES,
       ],
     })

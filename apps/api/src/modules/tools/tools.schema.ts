@@ -71,12 +71,23 @@ export const listedToolOutput = z.object({
   canExecute: z.boolean(),
 });
 
+/**
+ * A caller's key for one execution (an `Idempotency-Key`, as HTTP APIs call it): visible ASCII
+ * only, so what is stored is exactly what was sent (a UUID, a hash, `order-42-retry`).
+ */
+export const idempotencyKeyInput = z
+  .string()
+  .min(1, 'must be 1–255 characters')
+  .max(255, 'must be 1–255 characters')
+  .regex(/^[\x21-\x7E]+$/, 'must be visible ASCII characters (no spaces or control characters)');
+
 export const executeInput = z
   .object({
     tool: toolInput,
     arguments: toolArgumentsInput.default({}),
     orgId: optionalOrgId,
     connectedAccountId: accountIdInput.optional(),
+    idempotencyKey: idempotencyKeyInput.optional(),
   })
   .strict();
 

@@ -26,6 +26,7 @@ export const CSV_COLUMNS = [
   'errorCode',
   'durationMs',
   'channel',
+  'approvalId',
 ] as const;
 
 type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -48,6 +49,7 @@ export function exportedView(row: ExportedAttempt) {
     errorCode: row.errorCode,
     durationMs: row.durationMs,
     channel: row.channel,
+    approvalId: row.approvalId,
   };
 }
 

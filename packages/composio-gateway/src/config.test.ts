@@ -15,6 +15,7 @@ describe('resolveGatewayConfig', () => {
       toolCacheTtlMs: 600_000,
       toolCacheMax: 500,
       pollIntervalMs: 1_000,
+      observer: undefined,
     });
   });
 

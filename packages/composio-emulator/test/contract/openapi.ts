@@ -343,3 +343,18 @@ function operationOf(method: string, template: string, op: RawOperation): Operat
     literals: segments.length - pathParams.length,
   };
 }
+
+/**
+ * Compiles the validator of every schema an exchange can be held to. A test file pays this once,
+ * before its tests: compiled on first use, inside the emulator's answer, one large schema took
+ * longer than the client's own timeout on a loaded machine (link: 2.5 s).
+ */
+export function compileValidators(description: Description): void {
+  description.validator(description.errorSchema);
+  for (const operation of description.operations) {
+    if (operation.requestBody?.schema) description.validator(operation.requestBody.schema);
+    for (const schema of operation.responses.values()) {
+      if (schema) description.validator(schema);
+    }
+  }
+}

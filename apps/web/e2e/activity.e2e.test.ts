@@ -266,7 +266,7 @@ describe('Activity: who did what, with which account, and what was refused', () 
     const lines = all.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
       'id,executionId,startedAt,actorUserId,actorName,scopeKind,scopeId,toolkit,tool,' +
-        'connectedAccountId,decision,denyReason,outcome,errorCode,durationMs,channel',
+        'connectedAccountId,decision,denyReason,outcome,errorCode,durationMs,channel,approvalId',
     );
     // Oldest first: bob from the console, bob's agent, then carol's refusal.
     expect(lines.slice(1).map((line) => line.split(',').slice(3, 5))).toStrictEqual([

@@ -98,6 +98,16 @@ describe.runIf(hasPostgres)('PostgreSQL outage under load', () => {
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     await sleep(1_000);
+    // The calls that reach Composio from here wait there past the cut, so the cut finds some
+    // between their written-ahead row and its settlement however busy the machine is.
+    const latency = (latencyMs: number) =>
+      h.control('/faults', {
+        body: { method: 'POST', path: '/api/v3.1/tools/execute/GITHUB_LIST_REPOS', latencyMs },
+      });
+    await h.control('/faults', { method: 'DELETE' });
+    // (700 ms: under the 1 s Composio timeout, so they are answered, and longer than the wait).
+    await latency(700);
+    await sleep(300);
     phase = 'outage';
     const cutAt = performance.now();
     await proxy.stop();
@@ -105,6 +115,8 @@ describe.runIf(hasPostgres)('PostgreSQL outage under load', () => {
     const detectedMs = performance.now() - cutAt;
     await sleep(1_500);
 
+    await h.control('/faults', { method: 'DELETE' });
+    await latency(100);
     await proxy.start();
     const restoredAt = performance.now();
     while ((await readyStatus()) !== 200) await sleep(50);

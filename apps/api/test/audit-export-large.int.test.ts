@@ -11,10 +11,11 @@ const RANGE = { from: '2026-01-01T00:00:00Z', to: '2026-01-03T00:00:00Z' };
 const MiB = 2 ** 20;
 /**
  * Memory still live halfway through a download, beyond what was live before it: the measure
- * that tells a streamed file from a loaded one (a page at a time keeps under 8 MiB; the whole
- * range read at once keeps over 70 MiB of the JSON Lines file live).
+ * that tells a streamed file from a loaded one. A page at a time kept −6 to +14 MiB live in CI
+ * (what else the process was doing at that instant counts too); the whole range read at once
+ * keeps over 70 MiB of the JSON Lines file live. 32 MiB lies well between the two.
  */
-const LIVE = 16 * MiB;
+const LIVE = 32 * MiB;
 /**
  * Growth of resident memory during one download. Quoted, and bounded only loosely: V8 grows its
  * heap for garbage it has not collected yet (35 MiB of strings go through), so resident memory

@@ -89,19 +89,29 @@ describe.runIf(databaseKindsUnderTest().includes('postgres'))(
     });
 
     it('creates many databases at once from one template', async () => {
-      const started = performance.now();
       const databases = await Promise.all(
         Array.from({ length: 8 }, () => createTestDatabase('postgres')),
       );
-      const elapsed = performance.now() - started;
       try {
         const counts = await Promise.all(
           databases.map((d) => d.db.selectFrom('users').select('id').execute()),
         );
         expect(counts).toStrictEqual(databases.map(() => []));
         expect(new Set(databases.map((d) => d.name)).size).toBe(8);
-        // Cloning a template is a file copy, not eight migration runs.
-        expect(elapsed).toBeLessThan(5_000);
+        // Cloned from one template, not migrated eight times: every database holds the very
+        // migration records the template wrote, to the microsecond (a time limit here failed
+        // on a loaded CI machine; speed is the bench's to measure).
+        const records = await Promise.all(
+          databases.map(async (d) =>
+            JSON.stringify(
+              (
+                await sql<{ name: string; at: string }>`select name, timestamp::text as at
+                  from kysely_migration order by name`.execute(d.db)
+              ).rows,
+            ),
+          ),
+        );
+        expect(new Set(records).size).toBe(1);
       } finally {
         await Promise.all(databases.map((d) => d.destroy()));
       }

@@ -150,6 +150,76 @@ describe.each(databaseKindsUnderTest())('audit writer on %s', (kind) => {
     expect(new Set(heard.map(([id]) => id)).size).toBe(30);
   });
 
+  it('claims keys in the statements that write attempts ahead and keep their answers', async () => {
+    const counter = statementCounter();
+    const writer = new AuditWriter(database.db.withPlugin(counter), { maxConcurrent: 1 });
+    const settleBy = new Date(Date.now() + 60_000);
+    const key = `key-${randomUUID()}`;
+    const claimOf = (executionId: string, requestHash = 'hash-1') => ({
+      actorUserId: 'alice',
+      key,
+      requestHash,
+      executionId,
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    const begin = ({ outcome: _o, errorCode: _e, ...a }: ExecutionAttempt) => a;
+    const plain = Array.from({ length: 10 }, () => attempt());
+    const keyed = Array.from({ length: 5 }, () => attempt());
+    const [plainPending, keyedPending] = await Promise.all([
+      Promise.all(plain.map((a) => writer.begin(begin(a), settleBy))),
+      Promise.all(
+        keyed.map((a) => writer.beginClaiming(begin(a), settleBy, claimOf(a.executionId))),
+      ),
+    ]);
+    expect(counter.count, 'keyed and unkeyed rows go in one statement').toBe(1);
+    // One key, five claims in one batch: the first wins, the others write nothing.
+    expect(keyedPending.map((p) => p !== undefined)).toStrictEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    const written = await rowsOf([...plain, ...keyed].map((a) => a.executionId));
+    expect(written.map((r) => r.execution_id).sort()).toStrictEqual(
+      [...plain.map((a) => a.executionId), keyed[0]?.executionId].sort(),
+    );
+    const winner = keyedPending[0] as NonNullable<(typeof keyedPending)[0]>;
+    expect(winner.key).toStrictEqual({
+      actorUserId: 'alice',
+      key,
+      executionId: winner.attempt.executionId,
+    });
+
+    counter.count = 0;
+    const answer = { output: { executionId: winner.attempt.executionId, data: { z: 1, a: 2 } } };
+    const settled = await Promise.all([
+      ...plainPending.map((p) => writer.settle(p, 'success', null)),
+      writer.settle(winner, 'success', null, answer),
+    ]);
+    expect(settled.every(Boolean)).toBe(true);
+    expect(counter.count, 'settlements and the answer go in one statement').toBe(1);
+    const stored = await database.db
+      .selectFrom('idempotency_keys')
+      .select(['status', 'execution_id', 'response'])
+      .where('actor_user_id', '=', 'alice')
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
+    expect(stored).toStrictEqual({
+      status: 'done',
+      execution_id: winner.attempt.executionId,
+      response: answer,
+    });
+
+    // A claim of a key held already, in a batch of its own, writes no row.
+    const late = attempt();
+    expect(
+      await writer.beginClaiming(begin(late), settleBy, claimOf(late.executionId, 'other')),
+    ).toBeUndefined();
+    expect(await rowsOf([late.executionId])).toStrictEqual([]);
+  });
+
   it('sweeps rows pending past their deadline to unknown, once, and never a settled one', async () => {
     const writer = new AuditWriter(database.db);
     const other = new AuditWriter(database.db);

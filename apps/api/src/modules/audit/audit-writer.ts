@@ -2,11 +2,17 @@ import type { Database } from '@switchboard/db';
 import type { Kysely } from 'kysely';
 import { GroupedCalls } from '../../platform/grouped-calls.js';
 import {
+  type AttemptWrite,
+  beginClaimingKeys,
+  type KeyClaim,
+  type KeyRef,
+  type SettlementWrite,
+  settleAnsweringKeys,
+} from '../tools/idempotency.repo.js';
+import {
   type ExecutionAttempt,
   type FinalOutcome,
-  insertAttempt,
   insertAttempts,
-  type Settlement,
   settleAttempts,
   sweepPendingAttempts,
 } from './audit.repo.js';
@@ -22,6 +28,8 @@ export interface AuditWriterOptions {
 export interface PendingAttempt {
   attempt: ExecutionAttempt;
   startedAt: number;
+  /** The idempotency key the attempt holds, whose answer its settlement keeps. */
+  key?: KeyRef | undefined;
 }
 
 /**
@@ -32,11 +40,13 @@ export interface PendingAttempt {
  * attempt that reaches Composio is written ahead as `pending` (`begin`, awaited before the call:
  * if the database cannot take it, the call is not made) and completed by an UPDATE after it
  * (`settle`); a row nobody settles is given up on by `sweep` as `unknown`. So an attempt never
- * vanishes, and no row claims success for a call Composio never got.
+ * vanishes, and no row claims success for a call Composio never got. An attempt under an
+ * idempotency key claims the key in the statement that writes its row ahead, and keeps its answer
+ * in the one that settles it: a keyed call costs no statement more than an unkeyed one.
  */
 export class AuditWriter {
-  private readonly writes: GroupedCalls<ExecutionAttempt, void>;
-  private readonly settlements: GroupedCalls<Settlement, boolean>;
+  private readonly writes: GroupedCalls<AttemptWrite, boolean>;
+  private readonly settlements: GroupedCalls<SettlementWrite, boolean>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -46,16 +56,13 @@ export class AuditWriter {
       maxBatch: options.maxBatch ?? 256,
       maxConcurrent: options.maxConcurrent ?? 2,
     };
-    this.writes = new GroupedCalls(
-      async (attempts) => {
-        await insertAttempts(db, attempts);
-        return attempts.map(() => undefined);
-      },
-      { ...batching, retryAlone: (attempt) => insertAttempt(db, attempt) },
-    );
-    this.settlements = new GroupedCalls((settlements) => settleAttempts(db, settlements), {
+    this.writes = new GroupedCalls((writes) => writeAttempts(db, writes), {
       ...batching,
-      retryAlone: async (settlement) => (await settleAttempts(db, [settlement]))[0] ?? false,
+      retryAlone: async (write) => (await writeAttempts(db, [write]))[0] ?? false,
+    });
+    this.settlements = new GroupedCalls((writes) => settleWrites(db, writes), {
+      ...batching,
+      retryAlone: async (write) => (await settleWrites(db, [write]))[0] ?? false,
     });
   }
 
@@ -76,7 +83,7 @@ export class AuditWriter {
 
   /** A final row. Resolves once committed; rejects with the database's error if it could not be. */
   async record(attempt: ExecutionAttempt): Promise<void> {
-    await this.writes.call(attempt);
+    await this.writes.call({ attempt });
     this.announce(attempt);
   }
 
@@ -84,30 +91,43 @@ export class AuditWriter {
    * Writes the attempt as `pending`, to be settled by `settleBy`. Resolves once committed: only
    * then may Composio be called.
    */
-  async begin(
-    attempt: Omit<ExecutionAttempt, 'outcome' | 'errorCode' | 'settleBy'>,
-    settleBy: Date,
-  ): Promise<PendingAttempt> {
-    const pending: ExecutionAttempt = { ...attempt, outcome: 'pending', errorCode: null, settleBy };
-    await this.writes.call(pending);
+  async begin(attempt: BeginningAttempt, settleBy: Date): Promise<PendingAttempt> {
+    const pending = pendingRow(attempt, settleBy);
+    await this.writes.call({ attempt: pending });
     return { attempt: pending, startedAt: performance.now() - attempt.durationMs };
   }
 
   /**
-   * Completes a pending row with how the call ended. Rejects if the database could not take it
-   * (the row stays pending, for the sweeper); resolves `false` when the sweeper got there first.
+   * Claims the idempotency key and, if the claim wins, writes the attempt as `pending`, in one
+   * statement. Resolves once committed, with the pending attempt, or `undefined` when the key is
+   * held already (nothing is written).
+   */
+  async beginClaiming(
+    attempt: BeginningAttempt,
+    settleBy: Date,
+    claim: KeyClaim,
+  ): Promise<PendingAttempt | undefined> {
+    const pending = pendingRow(attempt, settleBy);
+    if (!(await this.writes.call({ attempt: pending, claim }))) return undefined;
+    const key = { actorUserId: claim.actorUserId, key: claim.key, executionId: claim.executionId };
+    return { attempt: pending, startedAt: performance.now() - attempt.durationMs, key };
+  }
+
+  /**
+   * Completes a pending row with how the call ended and, when it holds a key, keeps `answer` for
+   * the key's repeats. Rejects if the database could not take it (the row stays pending and the
+   * key running, for the sweeper); resolves `false` when the sweeper got there first.
    */
   async settle(
     pending: PendingAttempt,
     outcome: FinalOutcome,
     errorCode: string | null,
+    answer?: unknown,
   ): Promise<boolean> {
     const durationMs = performance.now() - pending.startedAt;
     const settled = await this.settlements.call({
-      executionId: pending.attempt.executionId,
-      outcome,
-      errorCode,
-      durationMs,
+      settlement: { executionId: pending.attempt.executionId, outcome, errorCode, durationMs },
+      answer: pending.key ? { key: pending.key, response: answer } : undefined,
     });
     if (settled) {
       this.announce({ ...pending.attempt, outcome, errorCode, durationMs, settleBy: null });
@@ -121,4 +141,36 @@ export class AuditWriter {
     for (const attempt of swept) this.announce(attempt);
     return swept.length;
   }
+}
+
+/** An attempt about to reach Composio: its outcome is not known yet. */
+export type BeginningAttempt = Omit<ExecutionAttempt, 'outcome' | 'errorCode' | 'settleBy'>;
+
+function pendingRow(attempt: BeginningAttempt, settleBy: Date): ExecutionAttempt {
+  return { ...attempt, outcome: 'pending', errorCode: null, settleBy };
+}
+
+/** Rows of a batch, final or pending: a plain insert unless one of them claims a key. */
+async function writeAttempts(
+  db: Kysely<Database>,
+  writes: readonly AttemptWrite[],
+): Promise<boolean[]> {
+  if (writes.some((write) => write.claim)) return beginClaimingKeys(db, writes);
+  await insertAttempts(
+    db,
+    writes.map((write) => write.attempt),
+  );
+  return writes.map(() => true);
+}
+
+/** Settlements of a batch: a plain update unless one of them keeps a key's answer. */
+function settleWrites(
+  db: Kysely<Database>,
+  writes: readonly SettlementWrite[],
+): Promise<boolean[]> {
+  if (writes.some((write) => write.answer)) return settleAnsweringKeys(db, writes);
+  return settleAttempts(
+    db,
+    writes.map((write) => write.settlement),
+  );
 }

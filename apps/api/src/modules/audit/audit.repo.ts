@@ -35,18 +35,23 @@ export interface ExecutionAttempt {
   settleBy?: Date | null;
 }
 
-const COLUMNS = `execution_id, actor_user_id, scope_kind, scope_user_id, scope_org_id,
-  composio_user_id, toolkit, tool, connected_account_id, decision, deny_reason, outcome,
-  error_code, duration_ms, started_at, channel, approval_id, settle_by`;
+/** The columns an attempt is written in, in the order `attemptArrays` gives them. */
+export const ATTEMPT_COLUMNS = `execution_id, actor_user_id, scope_kind, scope_user_id,
+  scope_org_id, composio_user_id, toolkit, tool, connected_account_id, decision, deny_reason,
+  outcome, error_code, duration_ms, started_at, channel, approval_id, settle_by`;
 const COLUMN_COUNT = 18;
 
+/** `ATTEMPT_COLUMNS` as rows, from one array parameter per column ($1 to $18). */
+export const ATTEMPT_ROWS = `unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+  $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+  $13::text[], $14::integer[], $15::timestamptz[], $16::text[], $17::uuid[], $18::timestamptz[])
+  as a(${ATTEMPT_COLUMNS})`;
+
 // Fixed SQL (nothing to build or compile per call): one row, or many as one array per column.
-const INSERT_ATTEMPT_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
+const INSERT_ATTEMPT_SQL = preparedStatement(`insert into tool_executions (${ATTEMPT_COLUMNS})
   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`);
-const INSERT_ATTEMPTS_SQL = preparedStatement(`insert into tool_executions (${COLUMNS})
-  select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-    $14::integer[], $15::timestamptz[], $16::text[], $17::uuid[], $18::timestamptz[])`);
+const INSERT_ATTEMPTS_SQL = preparedStatement(`insert into tool_executions (${ATTEMPT_COLUMNS})
+  select * from ${ATTEMPT_ROWS}`);
 
 function columnValues(attempt: ExecutionAttempt): unknown[] {
   const scope = scopeColumns(attempt.scope);
@@ -72,6 +77,16 @@ function columnValues(attempt: ExecutionAttempt): unknown[] {
   ];
 }
 
+/** The parameters of `ATTEMPT_ROWS`: one array per column. */
+export function attemptArrays(attempts: readonly ExecutionAttempt[]): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: COLUMN_COUNT }, () => []);
+  for (const attempt of attempts) {
+    const values = columnValues(attempt);
+    for (let i = 0; i < values.length; i++) (columns[i] as unknown[]).push(values[i]);
+  }
+  return columns;
+}
+
 export async function insertAttempt(db: Db, attempt: ExecutionAttempt): Promise<void> {
   await db.executeQuery(CompiledQuery.raw(INSERT_ATTEMPT_SQL, columnValues(attempt)));
 }
@@ -79,12 +94,7 @@ export async function insertAttempt(db: Db, attempt: ExecutionAttempt): Promise<
 /** Several attempts in one statement: all are written, or none. */
 export async function insertAttempts(db: Db, attempts: readonly ExecutionAttempt[]): Promise<void> {
   if (attempts.length === 1) return insertAttempt(db, attempts[0] as ExecutionAttempt);
-  const columns: unknown[][] = Array.from({ length: COLUMN_COUNT }, () => []);
-  for (const attempt of attempts) {
-    const values = columnValues(attempt);
-    for (let i = 0; i < values.length; i++) (columns[i] as unknown[]).push(values[i]);
-  }
-  await db.executeQuery(CompiledQuery.raw(INSERT_ATTEMPTS_SQL, columns));
+  await db.executeQuery(CompiledQuery.raw(INSERT_ATTEMPTS_SQL, attemptArrays(attempts)));
 }
 
 /** How a `pending` attempt ended, written once Composio has answered. */
@@ -96,12 +106,24 @@ export interface Settlement {
 }
 
 // Only a row still pending is settled: one the sweeper already gave up on stays `unknown`.
-const SETTLE_SQL = preparedStatement(`update tool_executions t
+/** Settles the rows of `settlementArrays` ($1 to $4); returns the ids it settled. */
+export const SETTLE_ATTEMPTS = `update tool_executions t
   set outcome = s.outcome, error_code = s.error_code, duration_ms = s.duration_ms, settle_by = null
   from unnest($1::uuid[], $2::text[], $3::text[], $4::integer[])
     as s(execution_id, outcome, error_code, duration_ms)
   where t.execution_id = s.execution_id and t.outcome = 'pending'
-  returning t.execution_id::text as execution_id`);
+  returning t.execution_id::text as execution_id`;
+const SETTLE_SQL = preparedStatement(SETTLE_ATTEMPTS);
+
+/** The parameters of `SETTLE_ATTEMPTS`. */
+export function settlementArrays(settlements: readonly Settlement[]): unknown[][] {
+  return [
+    settlements.map((s) => s.executionId),
+    settlements.map((s) => s.outcome),
+    settlements.map((s) => s.errorCode),
+    settlements.map((s) => Math.max(0, Math.round(s.durationMs))),
+  ];
+}
 
 /** Settles pending rows; answers, for each, whether it was still pending (and is now settled). */
 export async function settleAttempts(
@@ -109,12 +131,7 @@ export async function settleAttempts(
   settlements: readonly Settlement[],
 ): Promise<boolean[]> {
   const result = await db.executeQuery<{ execution_id: string }>(
-    CompiledQuery.raw(SETTLE_SQL, [
-      settlements.map((s) => s.executionId),
-      settlements.map((s) => s.outcome),
-      settlements.map((s) => s.errorCode),
-      settlements.map((s) => Math.max(0, Math.round(s.durationMs))),
-    ]),
+    CompiledQuery.raw(SETTLE_SQL, settlementArrays(settlements)),
   );
   const settled = new Set(result.rows.map((row) => row.execution_id));
   return settlements.map((s) => settled.has(s.executionId));

@@ -23,14 +23,7 @@ import { changeAccountStatus } from '../connections/account-status.js';
 import type { AccountRecord } from '../connections/accounts.repo.js';
 import { publicScope } from '../scope-columns.js';
 import { settleWindowMs } from './execution-sweeper.js';
-import {
-  type ClaimResult,
-  KEY_REFUSALS,
-  replay,
-  type StoredResponse,
-  storedError,
-} from './idempotency.js';
-import type { KeyRef } from './idempotency.repo.js';
+import { KEY_REFUSALS, replay, type StoredResponse, storedError } from './idempotency.js';
 
 export interface ExecuteInput {
   tool: string;
@@ -219,15 +212,24 @@ export async function executeTool(
     return refuse(held.refusal);
   }
 
-  // A repeat of a keyed request gets the first one's answer (it is that attempt's, already
-  // audited); a key that cannot be claimed is a refusal, audited as one.
+  // Write-ahead (rule 9): the attempt is on record before Composio is called, or it is not made.
+  // Under a key, the row is written only if the key is claimed, in the same statement; a repeat
+  // gets the first attempt's answer (that attempt's, already audited), and a key that cannot be
+  // claimed is a refusal, audited as one.
+  const resolved = scope;
+  const pendingRow = () => ({
+    ...attemptOf(resolved),
+    decision: 'allowed' as const,
+    denyReason: null,
+  });
+  const settleBy = new Date(deps.now().getTime() + settleWindowMs(deps.config));
+  let pending: PendingAttempt;
   const keyed = input.idempotencyKey;
-  const keyRef: KeyRef | undefined =
-    keyed === undefined ? undefined : { actorUserId: caller.userId, key: keyed, executionId };
-  if (keyed !== undefined) {
-    let claim: ClaimResult<ExecuteOutput>;
-    try {
-      claim = await deps.idempotency.claim(
+  try {
+    if (keyed === undefined) {
+      pending = await deps.audit.begin(pendingRow(), settleBy);
+    } else {
+      const claim = await deps.idempotency.claim(
         caller.userId,
         keyed,
         {
@@ -238,27 +240,17 @@ export async function executeTool(
           arguments: input.arguments,
         },
         executionId,
+        (key) => deps.audit.beginClaiming(pendingRow(), settleBy, key),
       );
-    } catch (error) {
-      if (error instanceof AppError && KEY_REFUSALS.has(error.reason)) return refuse(error);
-      throw error;
+      if (!claim.won) return replay(claim.response);
+      pending = claim.begun;
     }
-    if (!claim.won) return replay(claim.response);
-  }
-
-  // Write-ahead (rule 9): the attempt is on record before Composio is called, or it is not made.
-  let pending: PendingAttempt;
-  try {
-    pending = await deps.audit.begin(
-      { ...attemptOf(scope), decision: 'allowed', denyReason: null },
-      new Date(deps.now().getTime() + settleWindowMs(deps.config)),
-    );
   } catch (error) {
-    if (keyRef) await deps.idempotency.release(keyRef).catch(() => undefined);
+    if (error instanceof AppError && KEY_REFUSALS.has(error.reason)) return refuse(error);
     throw toAppError(error);
   }
   const settle = (outcome: FinalOutcome, errorCode: string | null, answer: StoredAnswer) =>
-    settleAttempt(deps, pending, keyRef, { outcome, errorCode, answer });
+    settleAttempt(deps, pending, { outcome, errorCode, answer });
 
   try {
     const result = await deps.gateway.execute({
@@ -300,32 +292,27 @@ export async function executeTool(
 type StoredAnswer = StoredResponse<ExecuteOutput>;
 
 /**
- * Completes the written-ahead row and keeps the answer under the key. Composio has already run
- * the call, so a failure here does not fail the request: the row stays pending for the sweeper
- * (`unknown`) and a repeat of the key is told the outcome is unknown, rather than run twice.
+ * Completes the written-ahead row and keeps the answer under its key, in one statement. Composio
+ * has already run the call, so a failure here does not fail the request: the row stays pending
+ * for the sweeper (`unknown`) and a repeat of the key is told the outcome is unknown, rather
+ * than run twice.
  */
 async function settleAttempt(
   deps: AppDeps,
   pending: PendingAttempt,
-  keyRef: KeyRef | undefined,
   ended: { outcome: FinalOutcome; errorCode: string | null; answer: StoredAnswer },
 ): Promise<void> {
   const executionId = pending.attempt.executionId;
-  const writes: Array<Promise<unknown>> = [
-    deps.audit.settle(pending, ended.outcome, ended.errorCode).then((settled) => {
-      if (!settled) {
-        deps.logger.warn({ executionId }, 'audit row was swept as unknown before it was settled');
-      }
-    }),
-  ];
-  if (keyRef) writes.push(deps.idempotency.complete(keyRef, ended.answer));
-  for (const result of await Promise.allSettled(writes)) {
-    if (result.status === 'rejected') {
-      deps.logger.warn(
-        { err: result.reason, executionId },
-        'could not record how an execution ended; the sweeper will mark it unknown',
-      );
+  try {
+    const settled = await deps.audit.settle(pending, ended.outcome, ended.errorCode, ended.answer);
+    if (!settled) {
+      deps.logger.warn({ executionId }, 'audit row was swept as unknown before it was settled');
     }
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, executionId },
+      'could not record how an execution ended; the sweeper will mark it unknown',
+    );
   }
 }
 

@@ -2,18 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from '@switchboard/db';
 import type { Kysely } from 'kysely';
 import { AppError, REASON_CODES, type Reason } from '../../errors.js';
-import { GroupedCalls } from '../../platform/grouped-calls.js';
-import {
-  claimKeys,
-  completeKeys,
-  type KeyClaim,
-  type KeyRef,
-  type KeyResult,
-  readKey,
-  releaseKey,
-  sweepKeys,
-  takeOverExpiredKey,
-} from './idempotency.repo.js';
+import { deleteExpiredKey, type KeyClaim, readKey, sweepKeys } from './idempotency.repo.js';
 
 /** What makes two calls "the same request" under one key (the account choice as asked). */
 export interface KeyedRequest {
@@ -52,8 +41,10 @@ export type StoredResponse<T> =
       };
     };
 
-/** How a claim came out: this call runs the execution, or here is the first one's answer. */
-export type ClaimResult<T> = { won: true } | { won: false; response: StoredResponse<T> };
+/** How a claim came out: this call runs the execution (begun), or here is the first one's answer. */
+export type ClaimResult<T, P> =
+  | { won: true; begun: P }
+  | { won: false; response: StoredResponse<T> };
 
 /** The refusals of a claim (the key's first request goes on elsewhere, or went wrong). */
 export const KEY_REFUSALS: ReadonlySet<Reason> = new Set<Reason>([
@@ -80,13 +71,11 @@ function isReason(value: unknown): value is Reason {
 
 /**
  * Idempotency keys of `tools.execute` (and MCP `tools/call`), held in PostgreSQL so that every
- * instance sees the same ones: claimed by an insert the primary key lets only one caller win,
- * answered from the stored outcome afterwards. Claims and completions of concurrent requests go
- * out together (see `GroupedCalls`).
+ * instance sees the same ones: claimed by an insert the primary key lets only one caller win
+ * (made by the audit writer, in the statement that writes the attempt ahead), answered from the
+ * stored outcome afterwards.
  */
 export class IdempotencyKeys<T> {
-  private readonly claims: GroupedCalls<KeyClaim, boolean>;
-  private readonly completions: GroupedCalls<KeyResult, void>;
   private readonly pollMs: number;
 
   constructor(
@@ -94,47 +83,40 @@ export class IdempotencyKeys<T> {
     private readonly options: IdempotencyOptions,
   ) {
     this.pollMs = options.pollMs ?? 50;
-    this.claims = new GroupedCalls((claims) => claimKeys(db, claims), {
-      retryAlone: async (claim) => (await claimKeys(db, [claim]))[0] ?? false,
-    });
-    this.completions = new GroupedCalls(
-      async (results) => {
-        await completeKeys(db, results);
-        return results.map(() => undefined);
-      },
-      { retryAlone: (result) => completeKeys(db, [result]) },
-    );
   }
 
   /**
-   * Claims `key` for this execution, or answers as the key's first execution did: its stored
-   * output, or its error thrown again. A different request under the key is refused
-   * (IDEMPOTENCY_KEY_REUSED); one still running is waited for, up to `waitMs`, then refused
-   * with a retry-after (IDEMPOTENCY_KEY_IN_PROGRESS).
+   * Claims `key` for this execution with `begin` (which writes the attempt ahead if the claim
+   * wins, and answers `undefined` if the key is held), or answers as the key's first execution
+   * did: its stored output, or its error thrown again. A different request under the key is
+   * refused (IDEMPOTENCY_KEY_REUSED); one still running is waited for, up to `waitMs`, then
+   * refused with a retry-after (IDEMPOTENCY_KEY_IN_PROGRESS).
    */
-  async claim(
+  async claim<P>(
     actorUserId: string,
     key: string,
     request: KeyedRequest,
     executionId: string,
-  ): Promise<ClaimResult<T>> {
+    begin: (claim: KeyClaim) => Promise<P | undefined>,
+  ): Promise<ClaimResult<T, P>> {
     const hash = requestHash(request);
     const deadline = performance.now() + this.options.waitMs;
     for (;;) {
       const createdAt = this.options.now();
-      const claim: KeyClaim = {
+      const begun = await begin({
         actorUserId,
         key,
         requestHash: hash,
         executionId,
         createdAt,
         expiresAt: new Date(createdAt.getTime() + this.options.ttlMs),
-      };
-      if (await this.claims.call(claim)) return { won: true };
+      });
+      if (begun !== undefined) return { won: true, begun };
       const stored = await readKey(this.db, actorUserId, key);
       if (stored === undefined) continue; // given back meanwhile: claim it again
       if (stored.expiresAt <= createdAt) {
-        if (await takeOverExpiredKey(this.db, claim)) return { won: true };
+        // Past its lifetime the key is anyone's: delete it and claim it again.
+        await deleteExpiredKey(this.db, actorUserId, key, createdAt);
         continue;
       }
       if (stored.requestHash !== hash) {
@@ -163,16 +145,6 @@ export class IdempotencyKeys<T> {
       }
       await sleep(this.pollMs);
     }
-  }
-
-  /** Keeps the execution's answer for every repeat of its key. */
-  async complete(ref: KeyRef, response: StoredResponse<T>): Promise<void> {
-    await this.completions.call({ ...ref, response });
-  }
-
-  /** Gives the key back: its execution never reached Composio. */
-  async release(ref: KeyRef): Promise<void> {
-    await releaseKey(this.db, ref);
   }
 
   /** Settles keys of stopped processes (see `sweepKeys`) and deletes expired ones. */

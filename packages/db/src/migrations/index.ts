@@ -13,6 +13,7 @@ import * as createEventsAndWebhooks from './20261203_1200_create_events_and_webh
 import * as createApprovals from './20261203_1300_create_approvals.js';
 import * as addPendingExecutionsAndIdempotencyKeys from './20261203_1400_add_pending_executions_and_idempotency_keys.js';
 import * as addAuditTimeIndexes from './20261203_1500_add_audit_time_indexes.js';
+import * as giveIdempotencyAnswersRoom from './20261204_1000_give_idempotency_answers_room.js';
 
 /**
  * Every migration, by name. Imported statically (not read from a folder) so that the same code
@@ -34,4 +35,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261203_1400_add_pending_executions_and_idempotency_keys':
     addPendingExecutionsAndIdempotencyKeys,
   '20261203_1500_add_audit_time_indexes': addAuditTimeIndexes,
+  '20261204_1000_give_idempotency_answers_room': giveIdempotencyAnswersRoom,
 };

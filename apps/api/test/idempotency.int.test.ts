@@ -218,6 +218,30 @@ describe.each(databaseKindsUnderTest())('idempotency keys on %s', (kind) => {
     expect((await executionsOf(aliceGithub)).length).toBe(aliceIssues + 1);
   });
 
+  it('a key past its lifetime is claimed anew, for any request, before the sweeper deletes it', async () => {
+    const bob = h.as('bob');
+    const key = randomUUID();
+    const first = await bob.tools.execute.mutate(issue('before expiry', key));
+    await h.db
+      .updateTable('idempotency_keys')
+      .set({ expires_at: new Date(Date.now() - 1_000) })
+      .where('actor_user_id', '=', 'bob')
+      .where('key', '=', key)
+      .execute();
+    const issued = (await executionsOf(bobGithub)).length;
+    const again = await bob.tools.execute.mutate(issue('after expiry', key));
+    expect(again.executionId).not.toBe(first.executionId);
+    expect((await executionsOf(bobGithub)).length).toBe(issued + 1);
+    const stored = await h.db
+      .selectFrom('idempotency_keys')
+      .select(['execution_id', 'status'])
+      .where('actor_user_id', '=', 'bob')
+      .where('key', '=', key)
+      .execute();
+    expect(stored).toStrictEqual([{ execution_id: again.executionId, status: 'done' }]);
+    expect(await rowsOf(again.executionId)).toMatchObject([{ outcome: 'success' }]);
+  });
+
   it('writes the attempt ahead: pending while Composio runs it, settled after', async () => {
     const bob = h.as('bob');
     await slowExecute(800);

@@ -222,12 +222,13 @@ export async function executeTool(
     decision: 'allowed' as const,
     denyReason: null,
   });
-  const settleBy = new Date(deps.now().getTime() + settleWindowMs(deps.config));
+  // Taken when the row is written: a repeat may have waited on its key before it could claim it.
+  const settleBy = () => new Date(deps.now().getTime() + settleWindowMs(deps.config));
   let pending: PendingAttempt;
   const keyed = input.idempotencyKey;
   try {
     if (keyed === undefined) {
-      pending = await deps.audit.begin(pendingRow(), settleBy);
+      pending = await deps.audit.begin(pendingRow(), settleBy());
     } else {
       const claim = await deps.idempotency.claim(
         caller.userId,
@@ -240,7 +241,7 @@ export async function executeTool(
           arguments: input.arguments,
         },
         executionId,
-        (key) => deps.audit.beginClaiming(pendingRow(), settleBy, key),
+        (key) => deps.audit.beginClaiming(pendingRow(), settleBy(), key),
       );
       if (!claim.won) return replay(claim.response);
       pending = claim.begun;

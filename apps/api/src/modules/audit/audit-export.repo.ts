@@ -1,7 +1,13 @@
 import type { Database } from '@switchboard/db';
 import type { UserId } from '@switchboard/identity';
 import { type Kysely, sql } from 'kysely';
-import { type AuditEntry, type AuditQuery, type Outcome, toEntry } from './audit.repo.js';
+import {
+  type AuditEntry,
+  type AuditQuery,
+  matchingAttempts,
+  type Outcome,
+  toEntry,
+} from './audit.repo.js';
 
 type Db = Kysely<Database>;
 
@@ -46,21 +52,8 @@ export async function exportPage(db: Db, query: ExportPageQuery): Promise<Export
     .where('t.started_at', '<', query.to)
     .orderBy('t.started_at')
     .orderBy('t.id')
+    .where((eb) => matchingAttempts(eb, query))
     .limit(query.limit);
-  const filter = query.filter;
-  if ('orgId' in filter) {
-    q = q.where('t.scope_org_id', '=', filter.orgId);
-  } else {
-    q = q.where('t.actor_user_id', '=', filter.actor);
-    q = q.where((eb) =>
-      filter.visibleOrgIds.length > 0
-        ? eb.or([eb('t.scope_kind', '=', 'user'), eb('t.scope_org_id', 'in', filter.visibleOrgIds)])
-        : eb('t.scope_kind', '=', 'user'),
-    );
-  }
-  if (query.toolkit) q = q.where('t.toolkit', '=', query.toolkit);
-  if (query.outcome) q = q.where('t.outcome', '=', query.outcome);
-  if (query.actor) q = q.where('t.actor_user_id', '=', query.actor);
   const after = query.after;
   if (after) {
     q = q.where(

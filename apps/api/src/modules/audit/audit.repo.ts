@@ -1,6 +1,14 @@
 import { type Database, preparedStatement } from '@switchboard/db';
 import type { OrgId, Scope, UserId } from '@switchboard/identity';
-import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { scopeColumns, scopeOfRow } from '../scope-columns.js';
 
 type Db = Kysely<Database>;
@@ -208,6 +216,37 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** What an audit query selects of `tool_executions as t`, as its listing and its export read it. */
+export type AuditSelection = Pick<AuditQuery, 'filter' | 'toolkit' | 'outcome' | 'actor'>;
+
+/**
+ * The rows of `tool_executions as t` that `query` may see and asks for: an organization's log,
+ * or the caller's own executions in their own scope and in the organizations they still belong
+ * to; narrowed by toolkit, outcome and actor.
+ */
+export function matchingAttempts(
+  eb: ExpressionBuilder<{ t: Database['tool_executions'] }, 't'>,
+  query: AuditSelection,
+): Expression<SqlBool> {
+  const { filter } = query;
+  const conditions: Expression<SqlBool>[] =
+    'orgId' in filter
+      ? [eb('t.scope_org_id', '=', filter.orgId)]
+      : [
+          eb('t.actor_user_id', '=', filter.actor),
+          filter.visibleOrgIds.length > 0
+            ? eb.or([
+                eb('t.scope_kind', '=', 'user'),
+                eb('t.scope_org_id', 'in', filter.visibleOrgIds),
+              ])
+            : eb('t.scope_kind', '=', 'user'),
+        ];
+  if (query.toolkit) conditions.push(eb('t.toolkit', '=', query.toolkit));
+  if (query.outcome) conditions.push(eb('t.outcome', '=', query.outcome));
+  if (query.actor) conditions.push(eb('t.actor_user_id', '=', query.actor));
+  return eb.and(conditions);
+}
+
 export async function listAttempts(db: Db, query: AuditQuery): Promise<ListedAttempt[]> {
   let q = db
     .selectFrom('tool_executions as t')
@@ -220,21 +259,8 @@ export async function listAttempts(db: Db, query: AuditQuery): Promise<ListedAtt
       'a.upstream_identity as account_identity',
     ])
     .orderBy('t.id', 'desc')
+    .where((eb) => matchingAttempts(eb, query))
     .limit(query.limit);
-  const filter = query.filter;
-  if ('orgId' in filter) {
-    q = q.where('t.scope_org_id', '=', filter.orgId);
-  } else {
-    q = q.where('t.actor_user_id', '=', filter.actor);
-    q = q.where((eb) =>
-      filter.visibleOrgIds.length > 0
-        ? eb.or([eb('t.scope_kind', '=', 'user'), eb('t.scope_org_id', 'in', filter.visibleOrgIds)])
-        : eb('t.scope_kind', '=', 'user'),
-    );
-  }
-  if (query.toolkit) q = q.where('t.toolkit', '=', query.toolkit);
-  if (query.outcome) q = q.where('t.outcome', '=', query.outcome);
-  if (query.actor) q = q.where('t.actor_user_id', '=', query.actor);
   if (query.from) q = q.where('t.started_at', '>=', query.from);
   if (query.to) q = q.where('t.started_at', '<', query.to);
   if (query.before) q = q.where('t.id', '<', query.before as never);
